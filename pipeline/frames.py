@@ -1,0 +1,130 @@
+"""The warehouse tables as polars schemas: the one place their columns and types are written down.
+
+Every stage (extraction, validation, loading) builds its frames through `frame()` or `empty()` so a
+column can never be misspelt or mistyped on the way to DuckDB. The names follow
+../shared/DATA_MODEL.md exactly; users' SQL depends on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import polars as pl
+
+TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "reports": {
+        "report_id": pl.String(),
+        "source_path": pl.String(),
+        "source_sha256": pl.String(),
+        "issuer": pl.String(),
+        "report_year": pl.Int32(),
+        "template": pl.String(),
+        "script": pl.String(),
+        "status": pl.String(),
+        "error": pl.String(),
+        "n_errors": pl.Int32(),
+        "n_warnings": pl.Int32(),
+        "ingested_at": pl.Datetime("us"),
+        # extensions (DATA_MODEL allows adding columns)
+        "encoding": pl.String(),
+        "source_format": pl.String(),
+        "url": pl.String(),
+        "region": pl.String(),
+    },
+    "report_sections": {
+        "report_id": pl.String(),
+        "ordinal": pl.Int32(),
+        "heading": pl.String(),
+        "body": pl.String(),
+    },
+    "fact_requests": {
+        "report_id": pl.String(),
+        "row_code": pl.String(),
+        "applicant": pl.String(),
+        "value": pl.Int64(),
+        "raw_text": pl.String(),
+    },
+    "fact_review_results": {
+        "report_id": pl.String(),
+        "proceeding": pl.String(),
+        "outcome": pl.String(),
+        "value": pl.Int64(),
+        "raw_text": pl.String(),
+    },
+    "fact_proactive_disclosure": {
+        "report_id": pl.String(),
+        "article": pl.String(),
+        "item": pl.String(),
+        "measure": pl.String(),
+        "value": pl.Float64(),
+        "unit": pl.String(),
+        "raw_text": pl.String(),
+    },
+    "fact_legacy_indicators": {
+        "report_id": pl.String(),
+        "indicator_code": pl.String(),
+        "label": pl.String(),
+        "unit": pl.String(),
+        "value": pl.Float64(),
+        "raw_text": pl.String(),
+    },
+    "validation_issues": {
+        "report_id": pl.String(),
+        "rule_id": pl.String(),
+        "severity": pl.String(),
+        "table_name": pl.String(),
+        "location": pl.String(),
+        "expected": pl.Float64(),
+        "actual": pl.Float64(),
+        "message": pl.String(),
+    },
+}
+
+FACT_TABLES = (
+    "fact_requests",
+    "fact_review_results",
+    "fact_proactive_disclosure",
+    "fact_legacy_indicators",
+)
+
+#: Primary keys, for DDL and for the uniqueness checks.
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "reports": ("report_id",),
+    "report_sections": ("report_id", "ordinal"),
+    "fact_requests": ("report_id", "row_code", "applicant"),
+    "fact_review_results": ("report_id", "proceeding", "outcome"),
+    "fact_proactive_disclosure": ("report_id", "article", "item", "measure"),
+}
+
+
+def empty(table: str) -> pl.DataFrame:
+    """An empty frame with the table's columns and types."""
+    return pl.DataFrame(schema=TABLE_SCHEMAS[table])
+
+
+def frame(table: str, rows: Iterable[Mapping] | Sequence[Sequence]) -> pl.DataFrame:
+    """Build a frame of `table` from dict rows (missing keys become NULL) or positional tuples."""
+    schema = TABLE_SCHEMAS[table]
+    rows = list(rows)
+    if not rows:
+        return empty(table)
+    if isinstance(rows[0], Mapping):
+        return pl.DataFrame([{c: r.get(c) for c in schema} for r in rows], schema=schema, orient="row")
+    return pl.DataFrame(rows, schema=list(schema.items())[: len(rows[0])], orient="row").pipe(conform, table)
+
+
+def conform(df: pl.DataFrame, table: str) -> pl.DataFrame:
+    """Add missing columns as NULL, cast to the table's types and order the columns."""
+    schema = TABLE_SCHEMAS[table]
+    return df.select(
+        [
+            (pl.col(c) if c in df.columns else pl.lit(None)).cast(t).alias(c)
+            for c, t in schema.items()
+        ]
+    )
+
+
+def concat(table: str, frames: Iterable[pl.DataFrame]) -> pl.DataFrame:
+    """Concatenate frames of one table type (possibly none)."""
+    frames = [conform(f, table) for f in frames if f is not None and f.height]
+    return pl.concat(frames, how="vertical") if frames else empty(table)

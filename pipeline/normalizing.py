@@ -1,0 +1,65 @@
+"""Text normalization: one place, one list of rules, applied to every report after decoding.
+
+Rules, in the order they are applied:
+ 1. Line endings: CRLF and lone CR become LF.
+ 2. Zero-width characters (U+200B–U+200D, U+2060, U+FEFF) are removed.
+ 3. NBSP (U+00A0), the ideographic space (U+3000) and the other Unicode spaces (U+2000–U+200A, U+202F,
+    U+205F) become an ASCII space.
+ 4. Full-width digits ０-９ and Latin letters Ａ-Ｚ ａ-ｚ become ASCII.
+ 5. Full-width signs become ASCII: ，→ ,  ．→ .  ％→ %  ＋→ +  －→ -  ／→ /  ：→ :  ；→ ;  ｜→ |
+ 6. ASCII parentheses become full-width （ ）, the form the templates' labels use (（一）予以公开).
+ 7. Traditional Chinese is detected (share of characters that OpenCC's t2s changes) and, when found, converted to
+    simplified with OpenCC's phrase-aware `tw2sp` (規範性檔案 → 规范性文件); `reports.script` records it.
+ 8. Trailing spaces are stripped from every line; tabs inside lines are kept (they separate table cells);
+    leading/trailing blank lines of the document are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from opencc import OpenCC
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_SPACES = {ord(c): " " for c in "\u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"}
+_FULLWIDTH_ASCII = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+_SIGNS = {ord(a): b for a, b in zip("，．％＋－／：；｜", ",.%+-/:;|", strict=True)}
+_PARENS = {ord("("): "（", ord(")"): "）"}
+CHAR_TABLE = str.maketrans({**_ZERO_WIDTH, **_SPACES, **_FULLWIDTH_ASCII, **_SIGNS, **_PARENS})
+
+_TRAILING_SPACE = re.compile(r"[ ]+$", re.MULTILINE)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+#: share of Han characters that must change under t2s for a text to count as traditional
+TRADITIONAL_THRESHOLD = 0.03
+
+
+@lru_cache(maxsize=2)
+def _opencc(config: str) -> OpenCC:
+    return OpenCC(config)
+
+
+def detect_script(text: str, sample_chars: int = 4000) -> str:
+    """'traditional' or 'simplified', from how many Han characters t2s would change in a sample."""
+    han = "".join(_HAN.findall(text[: sample_chars * 4]))[:sample_chars]
+    if not han:
+        return "simplified"
+    converted = _opencc("t2s").convert(han)
+    changed = sum(1 for a, b in zip(han, converted, strict=False) if a != b)
+    return "traditional" if changed / len(han) >= TRADITIONAL_THRESHOLD else "simplified"
+
+
+def to_simplified(text: str) -> str:
+    """Phrase-aware traditional → simplified (Taiwan phrases, e.g. 檔案 → 文件, 網路 → 网络)."""
+    return _opencc("tw2sp").convert(text)
+
+
+def normalize_text(text: str) -> tuple[str, str]:
+    """Apply every rule of the module docstring; return (normalized text, script found in the input)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(CHAR_TABLE)
+    script = detect_script(text)
+    if script == "traditional":
+        text = to_simplified(text)
+    text = _TRAILING_SPACE.sub("", text).strip("\n")
+    return text + "\n", script

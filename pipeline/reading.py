@@ -1,0 +1,270 @@
+"""Reading raw report files into normalized text.
+
+Plain text and markdown are decoded by detection, not assumption (BOM, then strict UTF-8, then UTF-16 by its
+NUL pattern, then strict GB18030, which covers GBK and GB2312). Web pages are parsed with lxml in the charset
+they declare; the site's navigation, scripts and footers are dropped, the report body is kept as text, and each
+<table> row becomes one line of TAB-separated cells with rowspan/colspan expanded, so table extraction sees
+the same layout as in a tab-separated text file. Every failure raises `ReadError` with a one-sentence reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from pipeline.normalizing import normalize_text
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+REPORT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+
+
+class ReadError(Exception):
+    """A raw file that cannot become report text; the message is one sentence saying why."""
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    text: str  # normalized, simplified
+    script: str  # 'simplified' | 'traditional' (as found in the raw file)
+    encoding: str
+    source_format: str  # 'text' | 'markdown' | 'html'
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    """UTF-16 without BOM: the ASCII in a report (digits, newlines) leaves NUL bytes on one parity only."""
+    sample = data[:8000]
+    half = max(len(sample) // 2, 1)
+    even_nul, odd_nul = sample[0::2].count(0) / half, sample[1::2].count(0) / half
+    if odd_nul >= 0.1 and even_nul <= odd_nul / 3:
+        return "utf-16-le"
+    if even_nul >= 0.1 and odd_nul <= even_nul / 3:
+        return "utf-16-be"
+    return None
+
+
+def _decode_clean(data: bytes, encoding: str) -> str | None:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return text if _control_share(text) <= 0.01 else None
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode raw bytes; return (text, encoding). Raises ReadError when no candidate decodes cleanly.
+
+    Order: BOM; UTF-16 by its NUL pattern (any other NUL byte means a binary file); the charset a web page
+    declares; strict UTF-8; strict GB18030 (a superset of GBK and GB2312). UTF-16 without BOM and without any
+    ASCII character is not recognised.
+    """
+    if not data.strip():
+        raise ReadError("the file is empty")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data.decode(enc), enc.replace("-sig", "") + " (BOM)"
+    if b"\x00" in data[:8000]:
+        utf16 = _looks_utf16(data)
+        text = _decode_clean(data, utf16) if utf16 else None
+        if text is None:
+            raise ReadError("the file is binary (it contains NUL bytes), not a text report")
+        return text, utf16
+    candidates = []
+    if declared:
+        try:
+            name = codecs.lookup(declared).name
+            candidates.append("gb18030" if name in ("gbk", "gb2312") else name)
+        except LookupError:
+            pass
+    for enc in dict.fromkeys([*candidates, "utf-8", "gb18030"]):
+        text = _decode_clean(data, enc)
+        if text is not None:
+            return text, (declared.lower() if declared and enc == "gb18030" and candidates else enc)
+    raise ReadError("the bytes decode as none of UTF-8, UTF-16 or GB18030/GBK")
+
+
+def _control_share(text: str) -> float:
+    sample = text[:20000]
+    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f") or 0xE000 <= ord(c) <= 0xF8FF)
+    return bad / max(len(sample), 1)
+
+
+# ---------------------------------------------------------------- HTML
+
+_DROP_TAGS = ("script", "style", "noscript", "iframe", "nav", "header", "footer", "form", "select", "button",
+              "svg", "template", "object", "embed")
+_CHROME_HINT = re.compile(r"(^|[\s_-])(nav|menu|header|footer|foot|breadcrumb|crumb|sidebar|share|qrcode|search|"
+                          r"login|banner|topbar|links?|copyright|related|btn)([\s_-]|$)", re.I)
+_BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "section", "article",
+               "blockquote", "pre", "ul", "ol", "dd", "dt", "center"}
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    m = _META_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii").lower() if m else None
+
+
+def _text_len(el) -> int:
+    return len(_HAN.findall(el.text_content() or ""))
+
+
+def _link_text_len(el) -> int:
+    return sum(len(_HAN.findall(a.text_content() or "")) for a in el.iter("a"))
+
+
+def _main_content(root):
+    """The smallest block that holds most of the page's non-link Chinese text: the report body."""
+    body = root.find(".//body")
+    body = body if body is not None else root
+    total = _text_len(body) - _link_text_len(body)
+    best = body
+    for el in body.iter("div", "article", "section", "td", "main"):
+        own = _text_len(el) - _link_text_len(el)
+        if own >= 0.6 * total and _text_len(el) < _text_len(best):
+            best = el
+    return best
+
+
+def _page_title(root) -> str | None:
+    for xpath in ('//meta[@name="ArticleTitle"]/@content', "//h1//text()", "//title/text()"):
+        found = [t.strip() for t in root.xpath(xpath) if t and t.strip()]
+        if found:
+            return "".join(found) if xpath.startswith("//h1") else found[0]
+    return None
+
+
+def _expand_table(table) -> list[list[str]]:
+    """The table's rows as cell lists, rowspan/colspan expanded (the spanned text repeated in each covered cell)."""
+    grid: dict[tuple[int, int], str] = {}
+    rows = [tr for tr in table.iter("tr") if _nearest_table(tr) is table]
+    for r, tr in enumerate(rows):
+        c = 0
+        for cell in tr:
+            if not isinstance(cell.tag, str) or cell.tag.lower() not in ("td", "th"):
+                continue
+            while (r, c) in grid:
+                c += 1
+            text = _cell_text(cell)
+            rowspan = _span(cell.get("rowspan"))
+            colspan = _span(cell.get("colspan"))
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    grid.setdefault((r + dr, c + dc), text)
+            c += colspan
+    if not grid:
+        return []
+    n_rows = max(r for r, _ in grid) + 1
+    n_cols = max(c for _, c in grid) + 1
+    return [[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]
+
+
+def _nearest_table(el):
+    parent = el.getparent()
+    while parent is not None and parent.tag.lower() != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 200))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _cell_text(cell) -> str:
+    return " ".join(" ".join(cell.itertext()).split())
+
+
+def _block_text(el, out: list[str]) -> None:
+    """Walk the content tree, writing paragraphs as lines and tables as TAB-separated rows."""
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    if tag == "table":
+        out.append("\n")
+        for row in _expand_table(el):
+            if any(cell.strip() for cell in row):
+                out.append("\t".join(row) + "\n")
+        out.append("\n")
+        if el.tail:
+            out.append(el.tail)
+        return
+    if tag in _BLOCK_TAGS:
+        out.append("\n")
+    if el.text and isinstance(el.tag, str):
+        out.append(el.text)
+    for child in el:
+        _block_text(child, out)
+    if tag in _BLOCK_TAGS:
+        out.append("\n")
+    if el.tail:
+        out.append(el.tail)
+
+
+def html_to_text(data: bytes) -> tuple[str, str]:
+    """A web page's report body as text; return (text, encoding)."""
+    declared = _declared_charset(data)
+    text, encoding = decode_bytes(data, declared)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ReadError(f"the HTML page cannot be parsed ({exc})") from exc
+    for el in root.xpath("//*[self::" + " or self::".join(_DROP_TAGS) + "]"):
+        el.drop_tree()
+    for el in root.xpath("//comment()"):
+        el.drop_tree()
+    for el in root.xpath("//*[@class or @id]"):
+        hint = f"{el.get('class', '')} {el.get('id', '')}"
+        if _CHROME_HINT.search(hint) and el.find(".//table") is None and _text_len(el) < 400:
+            el.drop_tree()
+    title = _page_title(root)
+    out: list[str] = []
+    _block_text(_main_content(root), out)
+    body = re.sub(r" *\n[ \n]*\n", "\n\n", "".join(out))
+    lines = [line.strip(" \u00a0\u3000") if line.strip() else "" for line in body.split("\n")]
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n ")
+    if title and title.strip() not in body[:300]:
+        body = title.strip() + "\n" + body
+    return body, encoding
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def read_report(path: str | Path) -> ReadResult:
+    """Read one raw report file into normalized simplified text, or raise ReadError saying why not."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"the file cannot be read ({exc.strerror})") from exc
+    return read_report_bytes(data, path.suffix.lower())
+
+
+def read_report_bytes(data: bytes, suffix: str) -> ReadResult:
+    """The same as read_report for bytes already in memory, with the file's suffix deciding HTML or text."""
+    if suffix in HTML_SUFFIXES or data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        raw, encoding = html_to_text(data)
+        fmt = "html"
+    else:
+        raw, encoding = decode_bytes(data)
+        fmt = "markdown" if suffix in (".md", ".markdown") else "text"
+    text, script = normalize_text(raw)
+    if not text.strip():
+        raise ReadError("the file holds no text")
+    return ReadResult(text=text, script=script, encoding=encoding, source_format=fmt)

@@ -1,0 +1,102 @@
+"""The main job from the command line: ingest every report in the raw folder into the warehouse.
+
+    ogi-ingest [--raw DIR] [--warehouse FILE]        (defaults: $OGI_RAW_DIR / $OGI_WAREHOUSE, then data/…)
+
+Prints progress per report and a summary at the end; exits 0 even when some reports failed (they are
+recorded in `reports` with their error), non-zero only when the warehouse could not be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from pipeline import config
+from pipeline.ingest import (
+    build_reports_frame,
+    discover_raw_files,
+    extract_tables,
+    read_reports,
+    section_reports,
+    validate,
+)
+from pipeline.warehouse import write_warehouse
+
+
+@dataclass
+class RunResult:
+    tables: dict[str, pl.DataFrame]
+    row_counts: dict[str, int]
+    seconds: float
+
+
+def run_pipeline(raw_dir: Path, warehouse: Path, progress=None) -> RunResult:
+    """All stages over the raw folder, then one atomic load; the same sequence the Dagster assets run."""
+    started = time.perf_counter()
+    raw_files = discover_raw_files(raw_dir)
+    reports = read_reports(raw_files, raw_dir, progress)
+    sections = section_reports(reports)
+    extraction = extract_tables(reports)
+    issues = validate(reports, extraction)
+    tables = {
+        "reports": build_reports_frame(reports, extraction, issues),
+        "report_sections": sections,
+        **extraction.facts,
+        "validation_issues": issues,
+    }
+    counts = write_warehouse(warehouse, tables)
+    return RunResult(tables, counts, time.perf_counter() - started)
+
+
+def format_summary(result: RunResult, warehouse: Path) -> str:
+    reports = result.tables["reports"]
+    issues = result.tables["validation_issues"]
+    n = reports.height
+    lines = [
+        "",
+        f"Ingested {n} report(s) in {result.seconds:.2f} s ({n / max(result.seconds, 1e-9):.1f} reports/s) → {warehouse}",
+    ]
+    for status in ("ok", "partial", "failed"):
+        lines.append(f"  {status:<8}{reports.filter(pl.col('status') == status).height:>6}")
+    lines.append("Rows loaded:")
+    lines += [f"  {table:<28}{count:>8}" for table, count in result.row_counts.items()]
+    if issues.height:
+        lines.append("Validation issues by rule:")
+        by_rule = issues.group_by("rule_id", "severity").len().sort("rule_id")
+        lines += [f"  {r['rule_id']:<32}{r['severity']:<9}{r['len']:>6}" for r in by_rule.iter_rows(named=True)]
+    problems = reports.filter(pl.col("status") != "ok")
+    if problems.height:
+        lines.append("Reports not fully loaded:")
+        lines += [f"  [{r['status']}] {r['error']}" for r in problems.iter_rows(named=True)]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ogi-ingest", description=__doc__.split("\n")[0])
+    parser.add_argument("--raw", type=Path, default=None, help="raw folder (default $OGI_RAW_DIR or data/raw)")
+    parser.add_argument("--warehouse", type=Path, default=None,
+                        help="DuckDB file (default $OGI_WAREHOUSE or data/warehouse/ogi.duckdb)")
+    parser.add_argument("--quiet", action="store_true", help="no per-report progress lines")
+    args = parser.parse_args(argv)
+    raw_dir = args.raw or config.raw_dir()
+    warehouse = args.warehouse or config.warehouse_path()
+    if not raw_dir.is_dir():
+        print(f"error: raw folder {raw_dir} does not exist", file=sys.stderr)
+        return 2
+
+    def progress(i: int, total: int, message: str) -> None:
+        if not args.quiet:
+            print(f"[{i}/{total}] {message}", flush=True)
+
+    result = run_pipeline(raw_dir, warehouse, progress)
+    print(format_summary(result, warehouse))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

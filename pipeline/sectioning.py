@@ -1,0 +1,121 @@
+"""Splitting a report's text at its top-level headings (一、总体情况 … 六、其他需要报告的事项).
+
+A line is a top-level heading when, after markdown `#` marks and table-cell tails (` | | |`) are stripped,
+it is short, carries no sentence punctuation and either
+  - starts with the next Chinese numeral in sequence (一、 then 二、 …), so the numbered rows of a table
+    (一、本年新收… after 三、) or of an appendix table (一、主动公开情况 after 八、附表) are not taken, or
+  - is a known section title printed without its numeral (seed 003: 存在的主要问题及改进情况), or a known
+    title one numeral further on (a report that skipped 五、 in print).
+Table row labels that happen to be the next numeral (四、结转下年度继续办理) are excluded by TABLE_ROW_LABELS.
+Sub-headings such as （一）主动公开情况 stay inside their section. Text before the first heading is kept as
+section 0 with no heading, so nothing of the report is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMERALS = "一二三四五六七八九十"
+
+#: Known top-level section titles (2008 format, 2019/2021 formats) and frequent variants, numerals removed.
+KNOWN_SECTION_TITLES = (
+    "概述",
+    "总体情况",
+    "主动公开政府信息情况",
+    "主动公开政府信息的情况",
+    "收到和处理政府信息公开申请情况",
+    "依申请公开政府信息情况",
+    "依申请公开情况",
+    "政府信息公开的收费及减免情况",
+    "政府信息公开行政复议、行政诉讼情况",
+    "因政府信息公开申请行政复议、提起行政诉讼的情况",
+    "因政府信息公开申请提起行政复议、行政诉讼的情况",
+    "行政复议、行政诉讼与申诉情况",
+    "存在的主要问题及改进情况",
+    "政府信息公开工作存在的主要问题及改进情况",
+    "存在的主要问题及改进措施",
+    "其他需要报告的事项",
+    "附表",
+)
+
+#: After an appendix heading (八、附表) numbered lines are the appendix table's rows, not sections.
+APPENDIX_HEADINGS = {f"{n}、附表" for n in NUMERALS} | {"附表"}
+
+#: Numbered labels of table 三 that look like headings.
+TABLE_ROW_LABELS = ("本年新收", "上年结转", "本年度办理结果", "结转下年度")
+
+_NUMBERED = re.compile(rf"^([{NUMERALS}]{{1,3}})\s*[、.]\s*(\S.*)$")
+_TAIL = re.compile(r"(\s*\|)+\s*$|\t.*$")
+_MARKDOWN = re.compile(r"^#{1,6}\s*")
+_SENTENCE = re.compile(r"[。;!?]|,.*,")
+MAX_HEADING_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Section:
+    ordinal: int
+    heading: str | None
+    body: str
+
+
+def numeral_value(numeral: str) -> int:
+    """一 → 1 … 十 → 10, 十一 → 11, 二十 → 20 (headings never go further)."""
+    if numeral == "十":
+        return 10
+    if numeral.startswith("十"):
+        return 10 + NUMERALS.index(numeral[1]) + 1
+    if "十" in numeral:
+        tens, _, ones = numeral.partition("十")
+        return (NUMERALS.index(tens) + 1) * 10 + (NUMERALS.index(ones) + 1 if ones else 0)
+    return NUMERALS.index(numeral) + 1
+
+
+def _clean(line: str) -> str:
+    return _TAIL.sub("", _MARKDOWN.sub("", line.strip())).strip()
+
+
+def _heading_number(line: str, expected: int) -> int | None:
+    """The heading's number if `line` is the next top-level heading, 0 for an unnumbered known title."""
+    text = _clean(line)
+    if not text or len(text) > MAX_HEADING_CHARS or _SENTENCE.search(text):
+        return None
+    m = _NUMBERED.match(text)
+    if m:
+        try:
+            number = numeral_value(m.group(1))
+        except ValueError:
+            return None
+        title = m.group(2)
+        if title.startswith(TABLE_ROW_LABELS):
+            return None
+        if number == expected or (number == expected + 1 and title.replace(" ", "") in KNOWN_SECTION_TITLES):
+            return number
+        return None
+    if text.replace(" ", "") in KNOWN_SECTION_TITLES:
+        return 0
+    return None
+
+
+def split_sections(text: str) -> list[Section]:
+    """The report as (ordinal, heading, body) sections; section 0 holds any text before the first heading."""
+    sections: list[Section] = []
+    heading: str | None = None
+    body: list[str] = []
+    expected = 1
+    for line in text.split("\n"):
+        number = None if heading in APPENDIX_HEADINGS else _heading_number(line, expected)
+        if number is None:
+            body.append(line)
+            continue
+        if heading is not None or any(b.strip() for b in body):
+            sections.append(Section(len(sections), heading, "\n".join(body).strip("\n")))
+        elif not sections:
+            sections.append(Section(0, None, ""))
+        heading = _clean(line)
+        body = []
+        expected = (number or expected) + 1
+    sections.append(Section(len(sections), heading, "\n".join(body).strip("\n")))
+    if sections[0].heading is None and not sections[0].body:
+        sections = [Section(i, s.heading, s.body) for i, s in enumerate(sections[1:], start=1)]
+    return sections
