@@ -188,8 +188,28 @@ def _span(value: str | None) -> int:
         return 1
 
 
+_CELL_BREAKS = {"br", "p", "div", "li", "tr", "table"}
+
+
 def _cell_text(cell) -> str:
-    return " ".join(" ".join(cell.itertext()).split())
+    """A cell's text: inline spans joined as printed (78<span>967</span> is 78967), blocks and <br> as a space."""
+    parts: list[str] = []
+
+    def walk(el) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag in _CELL_BREAKS:
+            parts.append(" ")
+        if el.text and tag:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if tag in _CELL_BREAKS:
+            parts.append(" ")
+
+    walk(cell)
+    return " ".join("".join(parts).split())
 
 
 def _block_text(el, out: list[str]) -> None:
