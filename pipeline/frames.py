@@ -67,6 +67,8 @@ TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "unit": pl.String(),
         "value": pl.Float64(),
         "raw_text": pl.String(),
+        # extension: 'year' (the report year's column) or 'cumulative' (历年累计), also for rows with no code
+        "period": pl.String(),
     },
     "validation_issues": {
         "report_id": pl.String(),

@@ -194,6 +194,7 @@ def extract_legacy_indicators(text: str, report_id: str) -> tuple[dict[str, pl.D
                     "unit": unit,
                     "value": float(value * factor) if value is not None else None,
                     "raw_text": raw,
+                    "period": "cumulative" if suffix else "year",
                 })
     if not found_table:
         flat = next((n for n, line in enumerate(lines) if _FLAT_HEADER.search(re.sub(r"\s+", "", line))), None)

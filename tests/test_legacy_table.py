@@ -244,3 +244,14 @@ def test_label_header_spanning_two_columns_takes_the_indicator_column():
     df = facts["fact_legacy_indicators"]
     assert df.get_column("indicator_code").to_list() == ["review.total", "review.upheld", "review.corrected"]
     assert df.get_column("label").to_list()[1] == "（一）维持具体行政行为数"
+
+
+def test_period_column_tells_year_from_cumulative_even_without_a_code():
+    """county_2011's table: 主动公开信息数 425 this year, 1516 历年累计 (read off the page)."""
+    facts, _ = extract_legacy_indicators(
+        read_report(Path(__file__).parent / "fixtures" / "corpus" / "pingtan" / "county_2011.html").text, "t")
+    df = facts["fact_legacy_indicators"]
+    rows = df.filter(df["label"] == "主动公开信息数").select("period", "value").rows()
+    assert rows == [("year", 425.0), ("cumulative", 1516.0)]
+    uncoded = df.filter(df["indicator_code"].is_null())
+    assert uncoded.height and set(uncoded["period"]) == {"year", "cumulative"}
