@@ -1,0 +1,92 @@
+"""Reading one table cell: a number as printed, a blank, a placeholder, or something unreadable.
+
+A blank cell is NULL, never 0; placeholders (- / — 无) are NULL too but keep their token in raw_text.
+Signed changes (增1, 减5711, -95, +1036), thousands separators and money units written in the cell
+(19.07亿元, 6089.19万元, 4003622元) or in the column header （单位:万元） are understood here, in one place.
+Arithmetic on amounts is done in Decimal so 19.07亿元 is exactly 1907000000 yuan.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+#: cells that say "nothing here" (stored as NULL with the token in raw_text)
+NULL_TOKENS = frozenset({"-", "--", "—", "——", "–", "/", "\\", "无", "空", "×", "N/A", "n/a", "／", "－"})
+
+#: money units and their factor to yuan
+MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
+
+_NUMBER = re.compile(
+    r"^(?P<sign>增加|减少|增|减|[+\-])?"
+    r"\s*(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"\s*(?P<unit>亿元|万元|元|件|个|项|条|次|人次|人)?$"
+)
+_NEGATIVE = {"-", "减", "减少"}
+_HEADER_UNIT = re.compile(r"单位[:：]?\s*(?P<unit>亿元|万元|元)")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell read: `kind` is number | blank | null | unreadable; `value` is set for numbers only."""
+
+    raw: str
+    kind: str
+    value: Decimal | None = None
+    unit: str | None = None  # unit written in the cell itself (元 / 万元 / 亿元 / 件 …)
+
+
+@lru_cache(maxsize=8192)
+def read_cell(raw: str) -> Cell:
+    """Classify and parse one cell exactly as printed."""
+    text = raw.strip()
+    if not text:
+        return Cell(raw=text, kind="blank")
+    if text in NULL_TOKENS:
+        return Cell(raw=text, kind="null")
+    m = _NUMBER.match(text)
+    if m is None:
+        return Cell(raw=text, kind="unreadable")
+    value = Decimal(m["digits"].replace(",", ""))
+    if m["sign"] in _NEGATIVE:
+        value = -value
+    return Cell(raw=text, kind="number", value=value, unit=m["unit"])
+
+
+def is_number(raw: str) -> bool:
+    return read_cell(raw).kind == "number"
+
+
+def is_value_cell(raw: str) -> bool:
+    """A cell that belongs to the data part of a row: a number, a placeholder or a blank."""
+    return read_cell(raw).kind != "unreadable"
+
+
+def header_unit(header: str) -> str | None:
+    """The money unit a column header declares, e.g. 本年收费金额（单位:万元） → '万元'."""
+    m = _HEADER_UNIT.search(header)
+    return m["unit"] if m else None
+
+
+def count_value(cell: Cell) -> int | None:
+    """A count as an integer; None for blanks, placeholders and non-integers (the caller flags those)."""
+    if cell.kind != "number" or cell.value is None or cell.value != cell.value.to_integral_value():
+        return None
+    if cell.unit in MONEY_UNITS:
+        return None
+    return int(cell.value)
+
+
+def yuan_value(cell: Cell, header_unit_name: str | None) -> Decimal | None:
+    """An amount in yuan: the unit in the cell wins over the header's; None when neither gives one."""
+    if cell.kind != "number" or cell.value is None:
+        return None
+    unit = cell.unit if cell.unit in MONEY_UNITS else header_unit_name
+    if unit is None:
+        return None
+    try:
+        return cell.value * MONEY_UNITS[unit]
+    except (InvalidOperation, KeyError):
+        return None

@@ -1,0 +1,173 @@
+"""Turning a report's normalized text into rows of cells, whatever layout its tables came in.
+
+Layouts met in real reports (all in tests/fixtures):
+- `cells`: one cell per line, each starting with a TAB, rows separated by blank lines; a cell's text may wrap
+  onto following lines that have no TAB (本年新 / 制作数量), which are joined back;
+- `tab`: one row per line, TAB-separated (text exports and the HTML reader's output);
+- `pipe`: ` | `-joined rows from PDF text, blank cells where merged cells were;
+- `markdown`: `| a | b |` rows (separator lines `|---|` dropped);
+- `text`: any other line, one cell.
+Page footers (`- 3 -`, `— 1 —`) are dropped wherever they fall, so a table split over pages reads as one.
+The extractors then work on rows only and never look at the layout again, except to tell a table row from prose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.cells import is_value_cell
+from pipeline.gov_labels import CLOSING_HEADING, TABLE_HEADINGS, squeeze
+
+_FOOTER = re.compile(r"^\s*[-—–－]+\s*\d{1,4}\s*[-—–－]+\s*$")
+_MD_SEPARATOR = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$")
+_MD_DECORATION = re.compile(r"^[#>*\s]+|[*\s]+$")
+
+#: a heading is a short line: prose that merely mentions a table's title is longer than this
+MAX_HEADING_CHARS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    cells: tuple[str, ...]
+    line: int  # 1-based line of the row's first line in the text
+    layout: str  # cells | tab | pipe | markdown | text
+
+    @property
+    def text(self) -> str:
+        """The row's text without whitespace or markdown decoration (for headings and labels)."""
+        return squeeze(_MD_DECORATION.sub("", "".join(self.cells)))
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip(" ")
+
+
+def _is_cell_line(line: str) -> bool:
+    return line.startswith("\t") and line.count("\t") == 1
+
+
+def _split_pipes(line: str) -> tuple[tuple[str, ...], str]:
+    parts = line.split("|")
+    layout = "markdown" if line.startswith("|") else "pipe"
+    if line.startswith("|"):
+        parts = parts[1:]
+    if line.endswith("|"):
+        parts = parts[:-1]
+    return tuple(p.strip() for p in parts), layout
+
+
+def text_rows(text: str) -> list[Row]:
+    """Every non-blank line or cell block of `text` as a Row, footers and markdown separators dropped."""
+    lines = text.split("\n")
+    rows: list[Row] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        if _is_blank(line) or _FOOTER.match(line) or _MD_SEPARATOR.match(line):
+            i += 1
+            continue
+        if _is_cell_line(line):
+            start, cells = i, [line[1:].strip()]
+            i += 1
+            while i < n and not _is_blank(lines[i]):
+                nxt = lines[i]
+                if _FOOTER.match(nxt):
+                    pass
+                elif _is_cell_line(nxt):
+                    cells.append(nxt[1:].strip())
+                elif "\t" in nxt:
+                    break
+                else:
+                    cells[-1] += nxt.strip()
+                i += 1
+            rows.append(Row(tuple(cells), start + 1, "cells"))
+            continue
+        if "\t" in line:
+            rows.append(Row(tuple(c.strip() for c in line.split("\t")), i + 1, "tab"))
+        elif "|" in line:
+            cells, layout = _split_pipes(line)
+            rows.append(Row(cells, i + 1, layout))
+        else:
+            rows.append(Row((line.strip(),), i + 1, "text"))
+        i += 1
+    return rows
+
+
+def _heading_of(row: Row) -> str | None:
+    text = row.text
+    if not text or len(text) > MAX_HEADING_CHARS:
+        return None
+    for table, pattern in TABLE_HEADINGS.items():
+        if pattern.match(text):
+            return table
+    if CLOSING_HEADING.match(text):
+        return "closing"
+    return None
+
+
+def table_sections(rows: Sequence[Row]) -> dict[str, list[Row]]:
+    """The rows under each table's heading, up to the next table's heading or a closing heading (五、…).
+
+    Only the first heading of each table counts (markdown converters repeat them: `## 表二` twice).
+    A table whose heading is not found is absent from the result.
+    """
+    starts: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        heading = _heading_of(row)
+        if heading is None:
+            continue
+        if heading == "closing":
+            if seen:
+                starts.append((index, heading))
+            continue
+        if heading not in seen:
+            seen.add(heading)
+            starts.append((index, heading))
+    sections: dict[str, list[Row]] = {}
+    for k, (index, heading) in enumerate(starts):
+        if heading == "closing":
+            continue
+        end = len(rows)
+        for later, later_heading in starts[k + 1:]:
+            if later_heading != heading:
+                end = later
+                break
+        sections[heading] = list(rows[index + 1 : end])
+    return sections
+
+
+def split_text_row(row: Row) -> tuple[str, ...]:
+    """A plain-text line `行政许可 97` or `一、本年新收… 3001 53 0` as label + its trailing numbers.
+
+    Only trailing tokens that read as numbers or placeholders are split off; a line without them stays one cell.
+    """
+    if row.layout != "text":
+        return row.cells
+    tokens = row.cells[0].split()
+    k = len(tokens)
+    while k > 0 and is_value_cell(tokens[k - 1]) and tokens[k - 1].strip():
+        k -= 1
+    if k == len(tokens):
+        return row.cells
+    return (" ".join(tokens[:k]), *tokens[k:]) if k else tuple(tokens)
+
+
+def extract_issue(
+    report_id: str, table: str, what: str, location: str | None, message: str,
+    expected: float | None = None, actual: float | None = None,
+) -> dict:
+    """One validation_issues row for a table that is missing, truncated or has cells that cannot be read."""
+    short = {"fact_requests": "requests", "fact_review_results": "review", "fact_proactive_disclosure": "proactive"}
+    return {
+        "report_id": report_id,
+        "rule_id": f"extract.{short[table]}.{what}",
+        "severity": "error",
+        "table_name": table,
+        "location": location,
+        "expected": expected,
+        "actual": actual,
+        "message": message,
+    }

@@ -1,0 +1,185 @@
+"""Table 二 (主动公开政府信息情况) → fact_proactive_disclosure, one row per (item, measure).
+
+The table is a run of small blocks: 第二十条第（X）项 / a header row (信息内容 + measures) / item rows. Each
+item row is read against the header above it, column by column; a header repeated over a colspan counts once.
+The measures in the header say the format (2019: 本年新制作数量…, 2021: 本年制发件数…), so hybrids are read
+correctly. The article comes from the item (the templates fix it), not from the 第二十条 line, which converters
+sometimes print out of place. Money is stored in yuan, from the unit in the cell or else in the header.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipeline import frames
+from pipeline.cells import header_unit, read_cell, yuan_value
+from pipeline.gov_labels import LABELS, Label, codes, match, squeeze
+from pipeline.grid import Row, extract_issue, split_text_row
+
+TABLE = "fact_proactive_disclosure"
+_NAME = "表二（主动公开政府信息情况）"
+_MAX_ITEM_CHARS = 20
+_MEASURES = tuple(
+    (label, re.compile("|".join(f"(?:{p})" for p in label.patterns))) for label in LABELS if label.kind == "measure"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    measures: tuple[Label, ...]
+    columns: tuple[int, ...] | None  # column of each measure; None when the header is one run-together cell
+    units: tuple[str | None, ...]  # money unit the header declares for each measure
+    covered: frozenset[int]  # columns under some measure (colspans repeat them)
+
+
+def _measures_in(cell: str) -> list[tuple[int, Label]]:
+    key = squeeze(cell)
+    found = []
+    for label, pattern in _MEASURES:
+        m = pattern.search(key)
+        if m is not None and not any(m.start() < end and start < m.end() for start, end, _ in found):
+            found.append((m.start(), m.end(), label))
+    return [(start, label) for start, _end, label in sorted(found, key=lambda t: t[0])]
+
+
+def _read_header(cells: tuple[str, ...]) -> Header | None:
+    per_cell = [(col, _measures_in(c)) for col, c in enumerate(cells)]
+    per_cell = [(col, found) for col, found in per_cell if found]
+    if not per_cell:
+        return None
+    run_together = any(len(found) > 1 or "信息内容" in squeeze(cells[col]) for col, found in per_cell)
+    if run_together:
+        measures = tuple(label for _col, found in per_cell for _pos, label in found)
+        units = tuple(header_unit(cells[col]) for col, found in per_cell for _ in found)
+        return Header(measures, None, units, frozenset())
+    measures, columns, units, covered = [], [], [], set()
+    for col, found in per_cell:
+        label = found[0][1]
+        covered.add(col)
+        if label in measures:
+            continue
+        measures.append(label)
+        columns.append(col)
+        units.append(header_unit(cells[col]))
+    return Header(tuple(measures), tuple(columns), tuple(units), frozenset(covered))
+
+
+def _item_of(cells: tuple[str, ...]) -> tuple[int, Label] | None:
+    for col, cell in enumerate(cells):
+        if not cell.strip():
+            continue
+        key = squeeze(cell)
+        if len(key) > _MAX_ITEM_CHARS:
+            return None
+        label = match("item", key)
+        return (col, label) if label is not None else None
+    return None
+
+
+def _values(cells: tuple[str, ...], item_col: int, header: Header) -> tuple[str, ...] | None:
+    """The cell under each measure of the header, or None when the row cannot be matched to it."""
+    if header.columns is None:
+        values = [c for c in cells[item_col + 1 :]]
+        while values and not values[-1].strip():
+            values.pop()
+        while values and not values[0].strip():
+            values.pop(0)
+        return tuple(values) if len(values) == len(header.measures) else None
+    if any(col <= item_col for col in header.columns):
+        return None
+    if max(header.columns) >= len(cells):
+        return None
+    if any(cells[c].strip() and c not in header.covered for c in range(item_col + 1, len(cells))):
+        return None
+    return tuple(cells[c] for c in header.columns)
+
+
+def extract_proactive(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
+    """fact_proactive_disclosure rows and extract.proactive.* issues for the rows of table 二's section."""
+    issues: list[dict] = []
+    records: list[dict] = []
+    seen: dict[tuple[str, str], str] = {}
+    header: Header | None = None
+    templates: set[str] = set()
+    for row in rows:
+        cells = split_text_row(row)
+        if not any(read_cell(c).kind == "number" for c in cells):
+            found = _read_header(cells)
+            if found is not None:
+                header = found
+                templates.update(m.template for m in found.measures if m.template)
+            continue
+        item = _item_of(cells)
+        if item is None:
+            continue
+        item_col, item_label = item
+        fits = header is not None and all(item_label.article in m.articles for m in header.measures)
+        values = _values(cells, item_col, header) if fits else None
+        if values is None:
+            numbers = sum(1 for c in cells if read_cell(c).kind == "number")
+            issues.append(extract_issue(
+                report_id, TABLE, "ambiguous", f"item={item_label.code}; line={row.line}",
+                f"{_NAME}: the row {item_label.printed} (line {row.line}) has {numbers} number(s) that cannot be "
+                f"matched to the columns of its header; the row was not loaded.",
+                expected=len(header.measures) if header else None, actual=numbers,
+            ))
+            continue
+        for measure, unit_in_header, text in zip(header.measures, header.units, values, strict=True):
+            text = text.strip()
+            key = (item_label.code, measure.code)
+            if key in seen:
+                if seen[key] != text:
+                    issues.append(extract_issue(
+                        report_id, TABLE, "duplicate", f"item={key[0]}; measure={key[1]}",
+                        f"{_NAME}: {item_label.printed} / {measure.printed} is printed twice with different values "
+                        f"({seen[key]!r}, {text!r}); the first one was kept.",
+                    ))
+                continue
+            seen[key] = text
+            cell = read_cell(text)
+            if measure.unit == "yuan":
+                amount = yuan_value(cell, unit_in_header)
+                value = float(amount) if amount is not None else None
+                if cell.kind == "number" and amount is None:
+                    issues.append(extract_issue(
+                        report_id, TABLE, "unit", f"item={key[0]}; measure={key[1]}",
+                        f"{_NAME}: the amount {text!r} of {item_label.printed} states no unit (元/万元/亿元) in the "
+                        f"cell or its header; stored as NULL.",
+                    ))
+            else:
+                value = float(cell.value) if cell.kind == "number" and cell.unit not in ("元", "万元", "亿元") else None
+            if cell.kind == "unreadable":
+                issues.append(extract_issue(
+                    report_id, TABLE, "unreadable_cell", f"item={key[0]}; measure={key[1]}",
+                    f"{_NAME}: the cell {text!r} ({item_label.printed} / {measure.printed}) is not a number; "
+                    f"stored as NULL.",
+                ))
+            records.append({
+                "report_id": report_id, "article": item_label.article, "item": item_label.code,
+                "measure": measure.code, "value": value, "unit": measure.unit, "raw_text": text,
+            })
+
+    issues.extend(_completeness(report_id, seen, templates))
+    return frames.frame(TABLE, records), issues
+
+
+def _completeness(report_id: str, seen: dict, templates: set[str]) -> list[dict]:
+    if not seen:
+        return [extract_issue(
+            report_id, TABLE, "missing", None, f"{_NAME}: the table was not found or none of its rows could be read.",
+        )]
+    template = next(iter(templates)) if len(templates) == 1 else None
+    expected = codes("item", template) if template else codes("item", "gov2021")
+    present = {item for item, _measure in seen}
+    missing = [c for c in expected if c not in present]
+    if not missing:
+        return []
+    return [extract_issue(
+        report_id, TABLE, "missing_rows", "items=" + ",".join(missing),
+        f"{_NAME}: {len(missing)} item(s) of the template were not found or not loaded: {', '.join(missing)}.",
+        expected=len(expected), actual=len(expected) - len(missing),
+    )]

@@ -1,0 +1,248 @@
+"""Table 三 (收到和处理政府信息公开申请情况) → fact_requests, one row per (row_code, applicant).
+
+A row is its label cells (the merged 三、本年度办理结果 / （三）不予公开 cells, possibly blank or repeated) followed
+by its value cells. Which value belongs to which applicant is decided, in this order, by:
+1. the header's columns, when the header rows can be read cell by cell and every value of the row falls under
+   an applicant column (web pages with spans expanded, aligned PDF text);
+2. the row's own cells, when stripping blanks at both ends leaves exactly one cell per applicant (rows that are
+   shifted by merged label cells, seed 004);
+3. the column positions of the table's clean rows, for a row with the same number of cells;
+a row whose cells are all blank is blank in every column. Anything else is ambiguous: the row is not loaded and
+an extract.requests.ambiguous issue says so (seed 001: 2 numbers for 7 columns).
+The format (2019 one （六）其他处理 row, or 2021's three) is read from the rows present, per table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from pipeline import frames
+from pipeline.cells import Cell, count_value, read_cell
+from pipeline.gov_labels import APPLICANT_ORDER, codes, match
+from pipeline.grid import Row, extract_issue, split_text_row
+
+TABLE = "fact_requests"
+_NAME = "表三（收到和处理政府信息公开申请情况）"
+
+
+def _header_columns(header_rows: Sequence[tuple[str, ...]]) -> tuple[dict[str, int], set[int]]:
+    """applicant → first column, and every column under some applicant (colspans repeat a label)."""
+    width = max((len(cells) for cells in header_rows), default=0)
+    resolved: dict[int, str] = {}
+    for col in range(width):
+        for cells in reversed(header_rows):
+            if col < len(cells) and cells[col]:
+                label = match("applicant", cells[col])
+                if label is not None:
+                    resolved[col] = label.code
+                    break
+    first: dict[str, int] = {}
+    for col in sorted(resolved):
+        first.setdefault(resolved[col], col)
+    return first, set(resolved)
+
+
+def _by_header(cells: tuple[str, ...], last_label: int, header: tuple[dict[str, int], set[int]]):
+    columns, covered = header
+    if not all(a in columns for a in APPLICANT_ORDER):
+        return None
+    wanted = {a: c for a, c in columns.items() if a in APPLICANT_ORDER or a == "org_subtotal"}
+    if any(c <= last_label or c >= len(cells) for c in wanted.values()):
+        return None
+    if any(cells[c].strip() and c not in covered for c in range(last_label + 1, len(cells))):
+        return None
+    return {a: cells[c] for a, c in wanted.items()}
+
+
+def _core(values: tuple[str, ...]) -> tuple[int, int]:
+    """Start and end of the values once blank cells at both ends are dropped."""
+    start, end = 0, len(values)
+    while start < end and not values[start].strip():
+        start += 1
+    while end > start and not values[end - 1].strip():
+        end -= 1
+    return start, end
+
+
+def extract_requests(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
+    """fact_requests rows and extract.requests.* issues for the rows of table 三's section."""
+    issues: list[dict] = []
+    header_rows: list[tuple[str, ...]] = []
+    group: str | None = None
+    # (row_code or None when unlabelled, row, cells, index of the last label cell or -1), in document order
+    entries: list[tuple[str | None, Row, tuple[str, ...], int]] = []
+
+    for row in rows:
+        cells = split_text_row(row)
+        kinds = [read_cell(c).kind for c in cells]
+        has_number = "number" in kinds
+        text_cols = [i for i, k in enumerate(kinds) if k == "unreadable"]
+        if not has_number and any(match("applicant", cells[i]) for i in text_cols):
+            header_rows.append(cells)
+            continue
+        leaf_codes: list[str] = []
+        row_group = group
+        for i in text_cols:
+            grp = match("request_group", cells[i])
+            if grp is not None:
+                row_group = grp.code
+            leaf = match("request_row", cells[i], row_group)
+            if leaf is not None and leaf.code not in leaf_codes:
+                leaf_codes.append(leaf.code)
+        if len(leaf_codes) > 1 and not has_number:
+            continue  # a header row naming several rows (markdown converters write such rows)
+        group = row_group
+        if not leaf_codes:
+            if has_number and row.layout != "text":
+                entries.append((None, row, cells, text_cols[-1] if text_cols else -1))
+            continue
+        last_label = text_cols[-1]
+        if row.layout == "text" and len(cells) - 1 - last_label != len(APPLICANT_ORDER):
+            continue  # prose that happens to name a row
+        entries.append((leaf_codes[-1], row, cells, last_label))
+
+    entries = _fill_gaps_in_template_order(entries)
+    unlabelled = [row.line for code, row, _cells, _last in entries if code is None]
+    parsed = [(code, row, cells, last) for code, row, cells, last in entries if code is not None]
+
+    header = _header_columns(header_rows)
+    # column layout of clean rows (exactly one value per applicant), for rows that need it
+    clean_layouts: dict[int, set[int]] = {}
+    for _code, _row, cells, last_label in parsed:
+        values = cells[last_label + 1 :]
+        start, end = _core(values)
+        if end - start == len(APPLICANT_ORDER):
+            clean_layouts.setdefault(len(cells), set()).add(last_label + 1 + start)
+
+    records: list[dict] = []
+    seen: dict[str, dict[str, str]] = {}
+    for code, row, cells, last_label in parsed:
+        values = cells[last_label + 1 :]
+        start, end = _core(values)
+        by_applicant = _by_header(cells, last_label, header)
+        if by_applicant is None and end - start == len(APPLICANT_ORDER):
+            by_applicant = dict(zip(APPLICANT_ORDER, values[start:end], strict=True))
+        if by_applicant is None and end == start:
+            by_applicant = dict.fromkeys(APPLICANT_ORDER, "")
+        if by_applicant is None and len(clean_layouts.get(len(cells), ())) == 1:
+            first = next(iter(clean_layouts[len(cells)]))
+            if first > last_label and first + len(APPLICANT_ORDER) <= len(cells) and not any(
+                c.strip() for c in cells[last_label + 1 : first] + cells[first + len(APPLICANT_ORDER) :]
+            ):
+                by_applicant = dict(zip(APPLICANT_ORDER, cells[first : first + len(APPLICANT_ORDER)], strict=True))
+        if by_applicant is None:
+            numbers = sum(1 for v in values if read_cell(v).kind == "number")
+            issues.append(extract_issue(
+                report_id, TABLE, "ambiguous", f"row={code}; line={row.line}",
+                f"{_NAME}: row {code} (line {row.line}) has {numbers} numbers for {len(APPLICANT_ORDER)} applicant "
+                f"columns and its cells cannot be matched to columns; the row was not loaded.",
+                expected=len(APPLICANT_ORDER), actual=numbers,
+            ))
+            continue
+        raw = {a: v.strip() for a, v in by_applicant.items()}
+        if code in seen:
+            if seen[code] != raw:
+                issues.append(extract_issue(
+                    report_id, TABLE, "duplicate", f"row={code}; line={row.line}",
+                    f"{_NAME}: row {code} is printed twice with different numbers (line {row.line}); "
+                    f"the first one was kept.",
+                ))
+            continue
+        seen[code] = raw
+        for applicant, text in raw.items():
+            cell: Cell = read_cell(text)
+            value = count_value(cell)
+            if cell.kind == "unreadable" or (cell.kind == "number" and value is None):
+                issues.append(extract_issue(
+                    report_id, TABLE, "unreadable_cell", f"row={code}; applicant={applicant}",
+                    f"{_NAME}: the cell {text!r} (row {code}, applicant {applicant}) is not a count; stored as NULL.",
+                ))
+            records.append({
+                "report_id": report_id, "row_code": code, "applicant": applicant, "value": value, "raw_text": text,
+            })
+
+    issues.extend(_completeness(report_id, seen, unlabelled))
+    return frames.frame(TABLE, records), issues
+
+
+def _value_count(cells: tuple[str, ...], last_label: int) -> int:
+    start, end = _core(cells[last_label + 1 :])
+    return end - start
+
+
+def _fill_gaps_in_template_order(entries: list) -> list:
+    """Give unlabelled value rows the template's rows they stand between, when that reading is forced.
+
+    Converters tear labels from numbers (markdown/shanghai_kewei_2024.md) but keep the rows in order. A run of
+    unlabelled rows between two labelled rows is assigned only if it fills the template's rows between them one
+    to one, none of those rows is printed elsewhere, and each has exactly one value per applicant.
+    """
+    labelled = [code for code, *_ in entries if code is not None]
+    if all(code is not None for code, *_ in entries):
+        return entries
+    if any(c in labelled for c in codes("request_row", "gov2021") if c not in codes("request_row", "gov2019")):
+        order = codes("request_row", "gov2021")
+    elif "other" in labelled:
+        order = codes("request_row", "gov2019")
+    else:
+        order = tuple(c for c in codes("request_row", "gov2019") if c != "other")
+    position = {code: i for i, code in enumerate(order)}
+    if any(code not in position for code in labelled):
+        return entries
+    filled = list(entries)
+    k = 0
+    while k < len(filled):
+        if filled[k][0] is not None:
+            k += 1
+            continue
+        end = k
+        while end < len(filled) and filled[end][0] is None:
+            end += 1
+        before = position[filled[k - 1][0]] if k > 0 else -1
+        after = position[filled[end][0]] if end < len(filled) else len(order)
+        gap = order[before + 1 : after] if before < after else ()
+        run = filled[k:end]
+        if len(gap) == len(run) and not set(gap) & set(labelled) and all(
+            _value_count(cells, last) == len(APPLICANT_ORDER) for _c, _r, cells, last in run
+        ):
+            filled[k:end] = [(code, row, cells, last) for code, (_c, row, cells, last) in zip(gap, run, strict=True)]
+        k = end
+    return filled
+
+
+def _completeness(report_id: str, seen: dict, unlabelled: list[int]) -> list[dict]:
+    issues: list[dict] = []
+    if unlabelled:
+        lines = ",".join(map(str, unlabelled))
+        issues.append(extract_issue(
+            report_id, TABLE, "unlabelled", f"lines={lines}",
+            f"{_NAME}: {len(unlabelled)} row(s) of numbers carry no recognizable row label (lines {lines}); "
+            f"they were not loaded.", actual=len(unlabelled),
+        ))
+    if not seen:
+        issues.append(extract_issue(
+            report_id, TABLE, "missing", None, f"{_NAME}: the table was not found or none of its rows could be read.",
+        ))
+        return issues
+    if any(c in seen for c in codes("request_row", "gov2021")) and "other" not in seen:
+        template = "gov2021"
+    elif "other" in seen:
+        template = "gov2019"
+    else:
+        template = None
+    expected = [
+        c for c in codes("request_row", template)
+        if template is not None or c not in ("other", "other_overdue_correction", "other_overdue_fee", "other_misc")
+    ]
+    missing = [c for c in expected if c not in seen]
+    if template is None:
+        missing.append("other")
+    if missing:
+        issues.append(extract_issue(
+            report_id, TABLE, "missing_rows", "rows=" + ",".join(missing),
+            f"{_NAME}: {len(missing)} row(s) of the template were not found or not loaded: {', '.join(missing)}.",
+            expected=len(expected) + (template is None), actual=len(expected) + (template is None) - len(missing),
+        ))
+    return issues

@@ -1,0 +1,120 @@
+"""Table 四 (行政复议、行政诉讼) → fact_review_results, one row per (proceeding, outcome).
+
+The templates print 15 numbers under a two- or three-row header: 行政复议 (5 outcomes), then 行政诉讼 split into
+未经复议直接起诉 and 复议后起诉 (5 each). Reports give them as one flat row of 15, or, from converters, as three
+rows of 5 under their own headings. The outcome order is read from the header when it names 15 outcomes
+(驳回起诉 counts as 其他结果); otherwise the template's order is used. Any other count of numbers is ambiguous.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from pipeline import frames
+from pipeline.cells import count_value, read_cell
+from pipeline.gov_labels import OUTCOME_ORDER, PROCEEDING_ORDER, match
+from pipeline.grid import Row, extract_issue
+
+TABLE = "fact_review_results"
+_NAME = "表四（行政复议、行政诉讼情况）"
+_CELLS = len(PROCEEDING_ORDER) * len(OUTCOME_ORDER)
+
+
+def _value_cells(row: Row) -> tuple[str, ...] | None:
+    """The row's cells if it is a row of numbers (blanks and placeholders allowed), else None."""
+    cells = row.cells if row.layout != "text" else tuple(row.cells[0].split())
+    kinds = [read_cell(c).kind for c in cells]
+    if "unreadable" in kinds or "number" not in kinds:
+        return None
+    if row.layout == "text" and len(cells) < len(OUTCOME_ORDER):
+        return None
+    start, end = 0, len(cells)
+    while start < end and kinds[start] == "blank":
+        start += 1
+    while end > start and kinds[end - 1] == "blank":
+        end -= 1
+    return cells[start:end]
+
+
+def _outcomes_from_header(header_rows: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The 15 outcomes in the header's order, or the template's order when the header does not give 15."""
+    default = OUTCOME_ORDER * len(PROCEEDING_ORDER)
+    if not header_rows:
+        return default
+    found: list[str] = []
+    for cells in reversed(header_rows):
+        row_outcomes = []
+        for cell in cells:
+            if not cell.strip():
+                continue
+            label = match("outcome", cell)
+            if label is None:
+                break
+            row_outcomes.append(label.code)
+        found = row_outcomes[: _CELLS - len(found)] + found if len(found) < _CELLS else found
+        if len(found) >= _CELLS:
+            break
+    blocks = [found[i : i + len(OUTCOME_ORDER)] for i in range(0, _CELLS, len(OUTCOME_ORDER))]
+    if len(found) != _CELLS or any(sorted(b) != sorted(OUTCOME_ORDER) for b in blocks):
+        return default
+    return tuple(found)
+
+
+def extract_review(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
+    """fact_review_results rows and extract.review.* issues for the rows of table 四's section."""
+    header_rows: list[tuple[str, ...]] = []
+    groups: list[tuple[str | None, tuple[str, ...], int]] = []  # (proceeding named above, cells, line)
+    hint: str | None = None
+    for row in rows:
+        if sum(len(g[1]) for g in groups) >= _CELLS:
+            break
+        values = _value_cells(row)
+        if values is not None:
+            groups.append((hint, values, row.line))
+            hint = None
+            continue
+        outcomes = [c for c in row.cells if c.strip() and match("outcome", c)]
+        if len(outcomes) >= 2:
+            header_rows.append(row.cells)
+            continue
+        proceeding = match("proceeding", row.text) if len(row.text) <= 30 else None
+        if proceeding is not None:
+            hint = proceeding.code
+
+    if not groups:
+        return frames.empty(TABLE), [extract_issue(
+            report_id, TABLE, "missing", None, f"{_NAME}: the table was not found or it holds no numbers.",
+        )]
+    cells = [c for _hint, values, _line in groups for c in values]
+    if len(cells) != _CELLS:
+        lines = ",".join(str(line) for _h, _v, line in groups)
+        return frames.empty(TABLE), [extract_issue(
+            report_id, TABLE, "ambiguous", f"lines={lines}",
+            f"{_NAME}: found {len(cells)} cells where the template has {_CELLS}; no cell was loaded because "
+            f"it cannot be told which column each number belongs to.",
+            expected=_CELLS, actual=len(cells),
+        )]
+    proceedings = [p for p in PROCEEDING_ORDER for _ in OUTCOME_ORDER]
+    hints = [h for h, _v, _l in groups]
+    if len(groups) == len(PROCEEDING_ORDER) and all(len(v) == len(OUTCOME_ORDER) for _h, v, _l in groups):
+        if all(hints) and len(set(hints)) == len(PROCEEDING_ORDER):
+            proceedings = [h for h in hints for _ in OUTCOME_ORDER]
+    outcomes = _outcomes_from_header(header_rows)
+
+    issues: list[dict] = []
+    records: list[dict] = []
+    for proceeding, outcome, text in zip(proceedings, outcomes, cells, strict=True):
+        text = text.strip()
+        cell = read_cell(text)
+        value = count_value(cell)
+        if cell.kind == "number" and value is None:
+            issues.append(extract_issue(
+                report_id, TABLE, "unreadable_cell", f"proceeding={proceeding}; outcome={outcome}",
+                f"{_NAME}: the cell {text!r} ({proceeding} / {outcome}) is not a count; stored as NULL.",
+            ))
+        records.append({
+            "report_id": report_id, "proceeding": proceeding, "outcome": outcome, "value": value, "raw_text": text,
+        })
+    return frames.frame(TABLE, records), issues

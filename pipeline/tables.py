@@ -1,0 +1,36 @@
+"""Tables 二, 三 and 四 of a 2019- or 2021-format report → the three fact frames, plus extract.* issues.
+
+    facts, issues = extract_gov_tables(text, report_id)
+
+`text` is the normalized text of the whole report (pipeline.reading). The text is cut into rows once
+(pipeline.grid), each table's heading opens its section, and each section is read by its own extractor. The
+format is detected per table, so hybrids (2021 table 二 with a single （六）其他处理 row) read correctly. An issue
+is returned only when a table is missing, truncated or has cells that cannot be placed; a clean report yields none.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipeline.grid import table_sections, text_rows
+from pipeline.proactive_table import extract_proactive
+from pipeline.requests_table import extract_requests
+from pipeline.review_table import extract_review
+
+EXTRACTORS = {
+    "fact_proactive_disclosure": extract_proactive,
+    "fact_requests": extract_requests,
+    "fact_review_results": extract_review,
+}
+
+
+def extract_gov_tables(text: str, report_id: str) -> tuple[dict[str, pl.DataFrame], list[dict]]:
+    """The fact frames of tables 二/三/四 (built through pipeline.frames) and the extract.* issues."""
+    sections = table_sections(text_rows(text))
+    facts: dict[str, pl.DataFrame] = {}
+    issues: list[dict] = []
+    for table, extract in EXTRACTORS.items():
+        frame, found = extract(sections.get(table, []), report_id)
+        facts[table] = frame
+        issues.extend(found)
+    return facts, issues
