@@ -16,8 +16,11 @@ from assets.ingestion import (
 from assets.resources import PipelinePaths
 from assets.schedules import ingest_job, nightly_ingest, raw_folder_changed
 
+#: In pipeline order: raw files → texts → sections, tables → issues → warehouse.
+pipeline_assets = [raw_report_files, report_texts, report_sections, fact_tables, validation_issues, warehouse]
+
 defs = dg.Definitions(
-    assets=[raw_report_files, report_texts, report_sections, fact_tables, validation_issues, warehouse],
+    assets=pipeline_assets,
     asset_checks=rule_family_checks,
     jobs=[ingest_job],
     schedules=[nightly_ingest],

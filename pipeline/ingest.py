@@ -197,7 +197,7 @@ def build_reports_frame(reports: list[ReportText], extraction: Extraction, issue
         rid = row["report_id"]
         if row["status"] != "failed" and (rid in first_error or rid in extraction.crashed):
             row["status"] = "partial"
-            row["error"] = extraction.crashed.get(rid) or first_error[rid]
+            row["error"] = extraction.crashed.get(rid) or f"{row['source_path']}: {first_error[rid]}"
         rows.append(row)
     counts = issues.group_by("report_id").agg(
         (pl.col("severity") == "error").sum().cast(pl.Int32).alias("n_errors"),
