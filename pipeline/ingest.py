@@ -86,6 +86,11 @@ def read_one(raw: RawFile, override: dict | None = None) -> ReportText:
         return ReportText(_report_row(raw, status="failed", error=f"{raw.source_path}: {exc}."), None)
     except OSError as exc:
         return ReportText(_report_row(raw, status="failed", error=f"{raw.source_path}: cannot be read ({exc})."), None)
+    except Exception as exc:  # a reader bug on one file must not stop the others
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return ReportText(_report_row(raw, status="failed", error=(
+            f"{raw.source_path}: reading crashed ({type(exc).__name__}: {exc} at "
+            f"{Path(where.filename).name}:{where.lineno}).")), None)
     meta = infer_metadata(result.text)
     row = _report_row(raw, script=result.script, encoding=result.encoding, source_format=result.source_format)
     if not is_annual_report(result.text) or (meta.report_year is None and not override):

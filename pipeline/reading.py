@@ -247,7 +247,8 @@ def html_to_text(data: bytes) -> tuple[str, str]:
     for el in root.xpath("//*[self::" + " or self::".join(_DROP_TAGS) + "]"):
         el.drop_tree()
     for el in root.xpath("//comment()"):
-        el.drop_tree()
+        if el.getparent() is not None:  # a comment after </html> has no parent and no text to drop
+            el.drop_tree()
     for el in root.xpath("//*[@class or @id]"):
         hint = f"{el.get('class', '')} {el.get('id', '')}"
         if _CHROME_HINT.search(hint) and el.find(".//table") is None and _text_len(el) < 400:

@@ -116,3 +116,17 @@ def test_bad_input_is_a_failed_report_with_a_reason(tmp_path, content, reason):
     assert report.text is None
     assert report.row["status"] == "failed"
     assert reason in report.row["error"] and report.row["error"].startswith("bad.txt: ")
+
+
+def test_a_reader_crash_is_a_failed_report_not_an_aborted_run(tmp_path, monkeypatch):
+    import pipeline.ingest as ingest
+
+    def explode(data, suffix):
+        raise ValueError("unexpected markup")
+
+    monkeypatch.setattr(ingest, "read_report_bytes", explode)
+    path = tmp_path / "x.html"
+    path.write_text("<html></html>")
+    report = read_one(RawFile(path, "x.html", "1" * 64))
+    assert report.row["status"] == "failed"
+    assert report.row["error"].startswith("x.html: reading crashed (ValueError: unexpected markup")

@@ -89,3 +89,8 @@ def test_html_in_declared_gbk_with_nav_and_footer():
     assert "行政复议\t结果\t结果" in lines
     assert "行政复议\t1\t" in lines  # NBSP cell is empty, the rowspan label repeats
     assert "首页" not in result.text and "版权所有" not in result.text and "var x" not in result.text
+
+
+def test_comment_after_the_closing_html_tag():
+    page = "<html><body><p>某县2020年政府信息公开工作年度报告</p></body></html>\n<!-- cached 2020-01-01 -->\n"
+    assert read_report_bytes(page.encode(), ".html").text == "某县2020年政府信息公开工作年度报告\n"
