@@ -16,6 +16,7 @@ RULE_FAMILIES = {
     "extract": "tables the template implies are missing, truncated or unreadable",
     "requests": "table 三: row sums, the printed balance, outcome sums, org subtotal",
     "review": "table 四: totals per proceeding",
+    "proactive": "table 二: codes, units, non-negative counts, unique cells",
     "legacy": "pre-2019 统计表 sums",
     "narrative": "figures stated in the prose vs the tables",
     "cross_year": "carry-over and in-force counts vs the same issuer's previous report",
