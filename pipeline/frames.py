@@ -26,6 +26,7 @@ TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "n_warnings": pl.Int32(),
         "ingested_at": pl.Datetime("us"),
         # extensions (DATA_MODEL allows adding columns)
+        "issuer_key": pl.String(),  # the issuer with trivial variants folded: one key per body across years
         "encoding": pl.String(),
         "source_format": pl.String(),
         "url": pl.String(),

@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline import frames
-from pipeline.metadata import apply_overrides, infer_metadata, is_annual_report, load_overrides
+from pipeline.metadata import apply_overrides, infer_metadata, is_annual_report, issuer_key, load_overrides
 from pipeline.reading import ReadError, read_report_bytes
 from pipeline.sectioning import split_sections
 
@@ -208,7 +208,9 @@ def build_reports_frame(reports: list[ReportText], extraction: Extraction, issue
         (pl.col("severity") == "error").sum().cast(pl.Int32).alias("n_errors"),
         (pl.col("severity") == "warning").sum().cast(pl.Int32).alias("n_warnings"),
     )
-    base = frames.frame("reports", rows).drop("n_errors", "n_warnings")
+    base = frames.frame("reports", rows).drop("n_errors", "n_warnings").with_columns(
+        issuer_key(pl.col("issuer")).alias("issuer_key")
+    )
     return frames.conform(
         base.join(counts, on="report_id", how="left").with_columns(
             pl.col("n_errors").fill_null(0), pl.col("n_warnings").fill_null(0)

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 _ISSUER_CHARS = r"[\u4e00-\u9fff（）]"
 _REPORT_NAME = r"(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报)"
 _TITLE_ISSUER_FIRST = re.compile(
@@ -141,3 +143,25 @@ def apply_overrides(meta: ReportMetadata, override: dict | None) -> ReportMetada
     if values.get("report_year") is not None:
         values["report_year"] = int(values["report_year"])
     return ReportMetadata(**values)
+
+
+# ---------------------------------------------------------------- issuer identity across years
+
+#: trailing words of an issuer name that do not change who it is
+ISSUER_SUFFIXES = ("管理委员会", "管委会", "人民政府", "政府")
+
+
+#: a leading parent division before a district/county name (淮安市洪泽区 = 洪泽区, 福建省平潭… = 平潭…)
+PARENT_DIVISION = r"^(?:[^省市]{1,7}(?:省|自治区))?(?:[^省市区县]{1,7}市)?([^省市]{1,10}(?:区|县|旗|市))$"
+
+
+def issuer_key(issuer: pl.Expr) -> pl.Expr:
+    """An issuer name with trivial variants folded: spaces, a parenthesised note, the body suffix
+    (人民政府, 管委会 …) and a leading parent division of a district or county."""
+    suffixes = "|".join(ISSUER_SUFFIXES)
+    name = (
+        issuer.str.replace_all(r"\s+", "")
+        .str.replace_all(r"（[^）]*）$", "")
+        .str.replace(rf"(?:{suffixes})+$", "")
+    )
+    return pl.when(name.str.contains(PARENT_DIVISION)).then(name.str.extract(PARENT_DIVISION, 1)).otherwise(name)

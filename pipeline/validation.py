@@ -26,6 +26,7 @@ import pandera.errors
 import polars as pl
 
 from pipeline import frames
+from pipeline.metadata import issuer_key
 from pipeline.narrative import NARRATIVE_RULES, check_narrative
 from schemas.facts import ARITHMETIC_RULES, MODELS, fmt
 
@@ -169,25 +170,6 @@ def _row_issues(cases: pl.DataFrame, df: pl.DataFrame, table: str) -> pl.DataFra
 # --- cross-year rules ----------------------------------------------------------------------------
 
 #: endings that name the same issuer (平潭综合实验区管委会 = 平潭综合实验区; 淮安市人民政府 = 淮安市)
-ISSUER_SUFFIXES = ("管理委员会", "管委会", "人民政府", "政府")
-
-
-#: a leading parent division before a district/county name (淮安市洪泽区 = 洪泽区, 福建省平潭… = 平潭…)
-PARENT_DIVISION = r"^(?:[^省市]{1,7}(?:省|自治区))?(?:[^省市区县]{1,7}市)?([^省市]{1,10}(?:区|县|旗|市))$"
-
-
-def issuer_key(issuer: pl.Expr) -> pl.Expr:
-    """An issuer name with trivial variants folded: spaces, a parenthesised note, the body suffix
-    (人民政府, 管委会 …) and a leading parent division of a district or county."""
-    suffixes = "|".join(ISSUER_SUFFIXES)
-    name = (
-        issuer.str.replace_all(r"\s+", "")
-        .str.replace_all(r"（[^）]*）$", "")
-        .str.replace(rf"(?:{suffixes})+$", "")
-    )
-    return pl.when(name.str.contains(PARENT_DIVISION)).then(name.str.extract(PARENT_DIVISION, 1)).otherwise(name)
-
-
 def _with_previous_report(reports: pl.DataFrame) -> pl.DataFrame:
     """(report_id, prev_report_id, issuer, report_year) for every report whose issuer has last year's."""
     keyed = reports.filter(pl.col("issuer").is_not_null() & pl.col("report_year").is_not_null()).select(

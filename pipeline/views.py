@@ -18,16 +18,15 @@ has no such row, so those answers move into another row, often 予以公开), re
 includes 不是《条例》所指政府信息, which the 2019 form counts elsewhere, and the 2019 form adds reasons such as
 三类内部事务 / 四类过程性信息). The 历年累计 (cumulative) values of Fujian's forms are not used.
 
-`issuer_key` groups one issuer's reports whose names differ only by a trailing 人民政府 / 管委会 / 管理委员会
-(平潭综合实验区管委会 and 平潭综合实验区 → 平潭综合实验区). Nothing else is stripped: 人民政府办公室 / 办公厅
-publish their own department reports and stay distinct. Reports whose status is `failed` are left out; a report
+`issuer_key` is `reports.issuer_key` (pipeline.metadata.issuer_key, the same key the cross-year checks use): the
+name without a trailing 人民政府 / 政府 / 管委会 / 管理委员会 or a leading parent division of a district or county
+(平潭综合实验区管委会 → 平潭综合实验区; 淮安市洪泽区人民政府 → 洪泽区). 人民政府办公室 / 办公厅 publish their own
+department reports and stay distinct. Reports whose status is `failed` are left out; a report
 without a requests table appears with NULL counts, so a gap in the series is visible.
 """
 
 from __future__ import annotations
 
-#: trailing words of an issuer's name that `issuer_key` drops (a regular expression alternation)
-ISSUER_SUFFIXES = "管理委员会|管委会|人民政府"
 MODERN_TEMPLATES = ("gov2019", "gov2021")
 
 REQUESTS_BY_YEAR_SQL = f"""
@@ -58,7 +57,7 @@ era AS (
     FROM reports r
     WHERE r.status IS DISTINCT FROM 'failed'
 )
-SELECT regexp_replace(trim(e.issuer), '({ISSUER_SUFFIXES})$', '') AS issuer_key,
+SELECT e.issuer_key,
        e.issuer,
        e.report_year,
        e.report_id,

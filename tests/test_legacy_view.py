@@ -11,6 +11,7 @@ import pytest
 
 from pipeline.frames import concat, frame
 from pipeline.legacy_table import extract_legacy_indicators
+from pipeline.metadata import issuer_key
 from pipeline.reading import read_report
 from pipeline.views import REQUESTS_BY_YEAR_SQL
 
@@ -41,7 +42,7 @@ def view() -> pl.DataFrame:
         {"report_id": rid, "issuer": issuer, "report_year": year, "template": template, "status": status,
          "ingested_at": datetime(2026, 1, 1)}
         for rid, _, issuer, year, template, status in REPORTS
-    ])
+    ]).with_columns(issuer_key(pl.col("issuer")).alias("issuer_key"))
     legacy = concat("fact_legacy_indicators", [
         extract_legacy_indicators(read_report(path).text, rid)[0]["fact_legacy_indicators"]
         for rid, path, _, _, template, _ in REPORTS if template in ("legacy", "stat2014")
