@@ -9,8 +9,11 @@ one report marks it `partial` with an `extract.crash` issue, and every other rep
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import traceback
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,20 +106,44 @@ def read_one(raw: RawFile, override: dict | None = None) -> ReportText:
     return ReportText(row, result.text)
 
 
-def read_reports(raw_files: Iterable[RawFile], raw_dir: Path, progress: Progress | None = None) -> list[ReportText]:
-    """All raw files as ReportText, one row per distinct document (identical bytes are ingested once)."""
-    raw_files = list(raw_files)
+#: below this many files, reading in one process beats starting worker processes (~1 s each to import)
+PARALLEL_MIN_FILES = 200
+
+
+def _read_one_args(args: tuple[RawFile, dict | None]) -> ReportText:
+    return read_one(*args)
+
+
+def read_reports(
+    raw_files: Iterable[RawFile], raw_dir: Path, progress: Progress | None = None, workers: int | None = None
+) -> list[ReportText]:
+    """All raw files as ReportText, one row per distinct document (identical bytes are ingested once).
+
+    Reading (decoding, HTML parsing, OpenCC) is the slow stage, so large folders are read by one worker
+    process per core ("spawn", since forking a process that has started polars' thread pool can deadlock);
+    results come back in file order either way.
+    """
     overrides = load_overrides(raw_dir)
-    seen: set[str] = set()
+    unique: dict[str, RawFile] = {}
+    for raw in raw_files:
+        unique.setdefault(raw.report_id, raw)
+    jobs = [(raw, overrides.get(raw.source_path)) for raw in unique.values()]
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(jobs) >= PARALLEL_MIN_FILES:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        results: Iterable[ReportText] = pool.map(_read_one_args, jobs, chunksize=16)
+    else:
+        pool = None
+        results = map(_read_one_args, jobs)
     out = []
-    for i, raw in enumerate(raw_files, start=1):
-        if raw.report_id in seen:
-            continue
-        seen.add(raw.report_id)
-        report = read_one(raw, overrides.get(raw.source_path))
-        out.append(report)
-        if progress:
-            progress(i, len(raw_files), f"read {raw.source_path}: {report.row['status']}")
+    try:
+        for i, report in enumerate(results, start=1):
+            out.append(report)
+            if progress:
+                progress(i, len(jobs), f"read {report.row['source_path']}: {report.row['status']}")
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return out
 
 

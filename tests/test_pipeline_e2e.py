@@ -128,3 +128,18 @@ def test_a_crash_while_loading_leaves_the_previous_warehouse(tmp_path, monkeypat
         run_pipeline(SEEDS, wh)
     assert _all_rows(wh) == before
     assert not list(tmp_path.glob("*.staging*"))
+
+
+def test_parallel_reading_gives_the_same_reports_in_order(monkeypatch):
+    import pipeline.ingest as ingest
+
+    files = ingest.discover_raw_files(SEEDS)
+    serial = ingest.read_reports(files, SEEDS, workers=1)
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_FILES", 1)
+    parallel = ingest.read_reports(files, SEEDS, workers=2)
+
+    def rows(reports):
+        return [{k: v for k, v in r.row.items() if k != "ingested_at"} for r in reports]
+
+    assert rows(parallel) == rows(serial)
+    assert [r.text for r in parallel] == [r.text for r in serial]
