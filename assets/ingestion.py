@@ -32,7 +32,8 @@ def report_texts(
     context: dg.AssetExecutionContext, paths: PipelinePaths, raw_report_files: list[ingest.RawFile]
 ) -> list[ingest.ReportText]:
     reports = ingest.read_reports(
-        raw_report_files, paths.raw_path, lambda i, n, msg: context.log.info(f"[{i}/{n}] {msg}")
+        raw_report_files, paths.raw_path, lambda i, n, msg: context.log.info(f"[{i}/{n}] {msg}"),
+        cache=paths.parse_cache,
     )
     rows = pl.DataFrame([{k: r.row.get(k) for k in ("source_path", "issuer", "report_year", "template", "status")}
                          for r in reports])
@@ -53,8 +54,10 @@ def report_sections(context: dg.AssetExecutionContext, report_texts: list[ingest
 
 
 @dg.asset(group_name=GROUP, description="Tables 二/三/四 and the pre-2019 indicator tables as fact frames.")
-def fact_tables(context: dg.AssetExecutionContext, report_texts: list[ingest.ReportText]) -> ingest.Extraction:
-    extraction = ingest.extract_tables(report_texts)
+def fact_tables(
+    context: dg.AssetExecutionContext, paths: PipelinePaths, report_texts: list[ingest.ReportText]
+) -> ingest.Extraction:
+    extraction = ingest.extract_tables(report_texts, cache=paths.parse_cache)
     context.add_output_metadata({
         **{f"rows/{t}": df.height for t, df in extraction.facts.items()},
         "extract_issues": extraction.issues.height,

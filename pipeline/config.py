@@ -1,4 +1,5 @@
-"""Where the pipeline reads and writes: `OGI_RAW_DIR` and `OGI_WAREHOUSE`, defaulting to the project's folders."""
+"""Where the pipeline reads and writes: `OGI_RAW_DIR`, `OGI_WAREHOUSE` and `OGI_CACHE_DIR`, defaulting to the
+project's folders (the parse cache sits next to the warehouse)."""
 
 from __future__ import annotations
 
@@ -16,3 +17,7 @@ def raw_dir() -> Path:
 
 def warehouse_path() -> Path:
     return Path(os.environ.get("OGI_WAREHOUSE") or DEFAULT_WAREHOUSE)
+
+
+def cache_dir(warehouse: Path | None = None) -> Path:
+    return Path(os.environ.get("OGI_CACHE_DIR") or (warehouse or warehouse_path()).parent / "cache")

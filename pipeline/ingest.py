@@ -21,6 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline import frames
+from pipeline.cache import ParseCache, entry_key
 from pipeline.metadata import apply_overrides, infer_metadata, is_annual_report, issuer_key, load_overrides
 from pipeline.reading import ReadError, read_report_bytes
 from pipeline.sectioning import split_sections
@@ -115,36 +116,52 @@ def _read_one_args(args: tuple[RawFile, dict | None]) -> ReportText:
 
 
 def read_reports(
-    raw_files: Iterable[RawFile], raw_dir: Path, progress: Progress | None = None, workers: int | None = None
+    raw_files: Iterable[RawFile],
+    raw_dir: Path,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    cache: ParseCache | None = None,
 ) -> list[ReportText]:
     """All raw files as ReportText, one row per distinct document (identical bytes are ingested once).
 
-    Reading (decoding, HTML parsing, OpenCC) is the slow stage, so large folders are read by one worker
-    process per core ("spawn", since forking a process that has started polars' thread pool can deadlock);
-    results come back in file order either way.
+    Files whose bytes, override and code are unchanged come from the parse cache. The rest are read in
+    this process, or, for large batches, by one worker process per core ("spawn", since forking a process
+    that has started polars' thread pool can deadlock); results keep the file order either way.
     """
     overrides = load_overrides(raw_dir)
     unique: dict[str, RawFile] = {}
     for raw in raw_files:
         unique.setdefault(raw.report_id, raw)
     jobs = [(raw, overrides.get(raw.source_path)) for raw in unique.values()]
+    keys = [entry_key(raw.report_id, override) for raw, override in jobs]
+    done: dict[int, ReportText] = {}
+    if cache is not None:
+        for i, ((raw, _), key) in enumerate(zip(jobs, keys, strict=True)):
+            cached = cache.get("read", key)
+            if cached is not None:
+                cached.row["source_path"] = raw.source_path  # the same bytes may have been renamed
+                done[i] = cached
+    todo = [i for i in range(len(jobs)) if i not in done]
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(jobs) >= PARALLEL_MIN_FILES:
+    pool = None
+    if workers > 1 and len(todo) >= PARALLEL_MIN_FILES:
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        results: Iterable[ReportText] = pool.map(_read_one_args, jobs, chunksize=16)
+        results: Iterable[ReportText] = pool.map(_read_one_args, [jobs[i] for i in todo], chunksize=16)
     else:
-        pool = None
-        results = map(_read_one_args, jobs)
-    out = []
+        results = map(_read_one_args, [jobs[i] for i in todo])
     try:
-        for i, report in enumerate(results, start=1):
-            out.append(report)
+        for n, (i, report) in enumerate(zip(todo, results, strict=True), start=1):
+            done[i] = report
+            if cache is not None:
+                cache.put("read", keys[i], report)
             if progress:
-                progress(i, len(jobs), f"read {report.row['source_path']}: {report.row['status']}")
+                progress(n, len(todo), f"read {report.row['source_path']}: {report.row['status']}")
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    return out
+    if progress and len(todo) < len(jobs):
+        progress(len(jobs), len(jobs), f"{len(jobs) - len(todo)} unchanged report(s) taken from the parse cache")
+    return [done[i] for i in range(len(jobs))]
 
 
 def section_reports(reports: Iterable[ReportText]) -> pl.DataFrame:
@@ -169,23 +186,31 @@ def extract_report_tables(text: str, report_id: str, template: str) -> tuple[dic
     return extract_legacy_indicators(text, report_id)
 
 
-def extract_tables(reports: Iterable[ReportText], progress: Progress | None = None) -> Extraction:
-    """Fact frames and extract.* issues over all readable reports."""
+def extract_tables(
+    reports: Iterable[ReportText], progress: Progress | None = None, cache: ParseCache | None = None
+) -> Extraction:
+    """Fact frames and extract.* issues over all readable reports (unchanged ones from the parse cache)."""
     reports = [r for r in reports if r.text is not None]
     parts: dict[str, list[pl.DataFrame]] = {t: [] for t in frames.FACT_TABLES}
     issue_rows: list[dict] = []
     crashed: dict[str, str] = {}
     for i, r in enumerate(reports, start=1):
         rid = r.row["report_id"]
-        try:
-            facts, issues = extract_report_tables(r.text, rid, r.row["template"])
-        except Exception as exc:  # one report's bad layout must not stop the others
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            crashed[rid] = (f"{r.row['source_path']}: table extraction crashed ({type(exc).__name__}: {exc} "
-                            f"at {Path(where.filename).name}:{where.lineno}).")
-            issue_rows.append({"report_id": rid, "rule_id": "extract.crash", "severity": "error",
-                               "table_name": None, "location": None, "message": crashed[rid]})
-            continue
+        key = f"{rid}-{r.row['template']}"
+        result = cache.get("extract", key) if cache is not None else None
+        if result is None:
+            try:
+                result = extract_report_tables(r.text, rid, r.row["template"])
+            except Exception as exc:  # one report's bad layout must not stop the others
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                crashed[rid] = (f"{r.row['source_path']}: table extraction crashed ({type(exc).__name__}: {exc} "
+                                f"at {Path(where.filename).name}:{where.lineno}).")
+                issue_rows.append({"report_id": rid, "rule_id": "extract.crash", "severity": "error",
+                                   "table_name": None, "location": None, "message": crashed[rid]})
+                continue
+            if cache is not None:
+                cache.put("extract", key, result)
+        facts, issues = result
         for table, df in facts.items():
             parts[table].append(df)
         issue_rows.extend({**issue, "report_id": rid} for issue in issues)

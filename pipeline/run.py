@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline import config
+from pipeline.cache import ParseCache
 from pipeline.ingest import (
     build_reports_frame,
     discover_raw_files,
@@ -33,15 +34,18 @@ class RunResult:
     tables: dict[str, pl.DataFrame]
     row_counts: dict[str, int]
     seconds: float
+    cache_hits: int = 0
 
 
-def run_pipeline(raw_dir: Path, warehouse: Path, progress=None) -> RunResult:
+def run_pipeline(raw_dir: Path, warehouse: Path, progress=None, cache_dir: Path | None = None,
+                 use_cache: bool = True) -> RunResult:
     """All stages over the raw folder, then one atomic load; the same sequence the Dagster assets run."""
     started = time.perf_counter()
+    cache = ParseCache(cache_dir or config.cache_dir(warehouse)) if use_cache else None
     raw_files = discover_raw_files(raw_dir)
-    reports = read_reports(raw_files, raw_dir, progress)
+    reports = read_reports(raw_files, raw_dir, progress, cache=cache)
     sections = section_reports(reports)
-    extraction = extract_tables(reports)
+    extraction = extract_tables(reports, cache=cache)
     issues = validate(reports, extraction)
     tables = {
         "reports": build_reports_frame(reports, extraction, issues),
@@ -50,7 +54,7 @@ def run_pipeline(raw_dir: Path, warehouse: Path, progress=None) -> RunResult:
         "validation_issues": issues,
     }
     counts = write_warehouse(warehouse, tables)
-    return RunResult(tables, counts, time.perf_counter() - started)
+    return RunResult(tables, counts, time.perf_counter() - started, cache.hits if cache else 0)
 
 
 def format_summary(result: RunResult, warehouse: Path) -> str:
@@ -61,6 +65,8 @@ def format_summary(result: RunResult, warehouse: Path) -> str:
         "",
         f"Ingested {n} report(s) in {result.seconds:.2f} s ({n / max(result.seconds, 1e-9):.1f} reports/s) → {warehouse}",
     ]
+    if result.cache_hits:
+        lines.append(f"  ({result.cache_hits} read/extract results reused from the parse cache: unchanged files)")
     for status in ("ok", "partial", "failed"):
         lines.append(f"  {status:<8}{reports.filter(pl.col('status') == status).height:>6}")
     lines.append("Rows loaded:")
@@ -82,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warehouse", type=Path, default=None,
                         help="DuckDB file (default $OGI_WAREHOUSE or data/warehouse/ogi.duckdb)")
     parser.add_argument("--quiet", action="store_true", help="no per-report progress lines")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="parse every file again (default: reuse results for unchanged files and code)")
     args = parser.parse_args(argv)
     raw_dir = args.raw or config.raw_dir()
     warehouse = args.warehouse or config.warehouse_path()
@@ -93,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet:
             print(f"[{i}/{total}] {message}", flush=True)
 
-    result = run_pipeline(raw_dir, warehouse, progress)
+    result = run_pipeline(raw_dir, warehouse, progress, use_cache=not args.no_cache)
     print(format_summary(result, warehouse))
     return 0
 
