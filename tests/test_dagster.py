@@ -123,3 +123,12 @@ def test_webserver_launches_a_materialization(tmp_path):
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
+
+
+def test_every_rule_family_has_a_check():
+    from assets.checks import RULE_FAMILIES as CHECKED
+    from pipeline.validation import RULE_FAMILIES
+
+    assert set(RULE_FAMILIES) | {"extract", "legacy"} <= set(CHECKED)
+    names = {key.name for checks in rule_family_checks for key in checks.check_keys}
+    assert names == {f"{family}_rules" for family in CHECKED}
