@@ -9,7 +9,8 @@ Rules, in the order they are applied:
  5. Full-width signs become ASCII: ，→ ,  ．→ .  ％→ %  ＋→ +  －→ -  ／→ /  ：→ :  ；→ ;  ｜→ |
  6. ASCII parentheses become full-width （ ）, the form the templates' labels use (（一）予以公开).
  7. Traditional Chinese is detected (share of characters that OpenCC's t2s changes) and, when found, converted to
-    simplified with OpenCC's phrase-aware `tw2sp` (規範性檔案 → 规范性文件); `reports.script` records it.
+    simplified with OpenCC's phrase-aware `tw2sp` (規範性檔案 → 规范性文件), except the few Taiwan phrases in
+    KEEP_MEANING whose rewrite would change a mainland report's words (效能 ↛ 性能); `reports.script` records it.
  8. Trailing spaces are stripped from every line; tabs inside lines are kept (they separate table cells);
     leading/trailing blank lines of the document are dropped.
 """
@@ -57,9 +58,20 @@ def detect_script(text: str, sample_chars: int = 20000) -> str:
     return "traditional" if changed / len(han) >= TRADITIONAL_THRESHOLD else "simplified"
 
 
+#: Taiwan phrases that tw2sp would rewrite wrongly here: these reports are mainland texts shown in traditional
+#: script, so 效能革命 stays 效能 (not 性能) and 行政查詢事項 becomes 查询 (not 查找); converted character by character.
+KEEP_MEANING = ("效能", "查詢", "預設")
+
+
 def to_simplified(text: str) -> str:
-    """Phrase-aware traditional → simplified (Taiwan phrases, e.g. 檔案 → 文件, 網路 → 网络)."""
-    return _opencc("tw2sp").convert(text)
+    """Phrase-aware traditional → simplified (Taiwan phrases, e.g. 檔案 → 文件, 網路 → 网络), except KEEP_MEANING."""
+    placeholders = {f"\ue000{i}\ue001": word for i, word in enumerate(KEEP_MEANING) if word in text}
+    for mark, word in placeholders.items():
+        text = text.replace(word, mark)
+    text = _opencc("tw2sp").convert(text)
+    for mark, word in placeholders.items():
+        text = text.replace(mark, _opencc("t2s").convert(word))
+    return text
 
 
 def normalize_text(text: str) -> tuple[str, str]:

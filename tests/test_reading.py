@@ -94,3 +94,10 @@ def test_html_in_declared_gbk_with_nav_and_footer():
 def test_comment_after_the_closing_html_tag():
     page = "<html><body><p>某县2020年政府信息公开工作年度报告</p></body></html>\n<!-- cached 2020-01-01 -->\n"
     assert read_report_bytes(page.encode(), ".html").text == "某县2020年政府信息公开工作年度报告\n"
+
+
+def test_taiwan_phrase_rewrites_that_change_meaning_are_not_applied():
+    text, _ = normalize_text("「效能革命」目標任務,屬於行政查詢事項,規範性檔案,網路輿情。")
+    assert "效能革命" in text and "行政查询事项" in text
+    assert "规范性文件" in text and "网络舆情" in text
+    assert "\ue000" not in text
