@@ -1,7 +1,7 @@
 """Loading the frames into the DuckDB warehouse, all or nothing.
 
 DuckDB lets one process write a file and blocks every other process while it does, so the warehouse is
-never written in place: a run builds a complete new file next to it (`ogi.duckdb.staging`), inserts every
+never written in place: a run builds a complete new file next to it (`ogi.duckdb.<pid>.staging`), inserts every
 table inside one transaction, checkpoints, closes, and publishes it with an atomic `os.replace`. A crash
 midway leaves the previous warehouse untouched; users' open connections keep their snapshot and new ones see
 the new file. The file is created with storage compatibility v1.5.0 so the duckdb CLI (1.5.x) opens it.
@@ -77,7 +77,9 @@ def write_warehouse(path: Path, tables: Mapping[str, pl.DataFrame]) -> dict[str,
             pl.col("report_id").replace_strict(keep, default=None, return_dtype=pl.Datetime("us")).alias("_prev")
         ).with_columns(pl.coalesce("_prev", "ingested_at").alias("ingested_at")).drop("_prev")
     staged = {**tables, "reports": reports}
-    staging = path.with_name(path.name + ".staging")
+    # one staging file per process: two runs at once (CLI beside Dagster) never write into each other's file;
+    # the last one to finish is published, whole
+    staging = path.with_name(f"{path.name}.{os.getpid()}.staging")
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)
     counts: dict[str, int] = {}
@@ -98,4 +100,5 @@ def write_warehouse(path: Path, tables: Mapping[str, pl.DataFrame]) -> dict[str,
         os.replace(staging, path)
     finally:
         staging.unlink(missing_ok=True)
+        staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
     return counts
