@@ -82,6 +82,12 @@ def _report_row(raw: RawFile, **values) -> dict:
     }
 
 
+def _crash_sentence(source_path: str, stage: str, exc: Exception) -> str:
+    """One sentence naming the file, the stage and where in our code it broke."""
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    return f"{source_path}: {stage} crashed ({type(exc).__name__}: {exc} at {Path(where.filename).name}:{where.lineno})."
+
+
 def read_one(raw: RawFile, override: dict | None = None) -> ReportText:
     """Read, normalize and describe one raw file; never raises for bad input."""
     try:
@@ -91,10 +97,8 @@ def read_one(raw: RawFile, override: dict | None = None) -> ReportText:
     except OSError as exc:
         return ReportText(_report_row(raw, status="failed", error=f"{raw.source_path}: cannot be read ({exc})."), None)
     except Exception as exc:  # a reader bug on one file must not stop the others
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return ReportText(_report_row(raw, status="failed", error=(
-            f"{raw.source_path}: reading crashed ({type(exc).__name__}: {exc} at "
-            f"{Path(where.filename).name}:{where.lineno}).")), None)
+        return ReportText(_report_row(raw, status="failed", error=_crash_sentence(raw.source_path, "reading", exc)),
+                          None)
     meta = infer_metadata(result.text)
     row = _report_row(raw, script=result.script, encoding=result.encoding, source_format=result.source_format)
     if not is_annual_report(result.text) or (meta.report_year is None and not override):
@@ -202,9 +206,7 @@ def extract_tables(
             try:
                 result = extract_report_tables(r.text, rid, r.row["template"])
             except Exception as exc:  # one report's bad layout must not stop the others
-                where = traceback.extract_tb(exc.__traceback__)[-1]
-                crashed[rid] = (f"{r.row['source_path']}: table extraction crashed ({type(exc).__name__}: {exc} "
-                                f"at {Path(where.filename).name}:{where.lineno}).")
+                crashed[rid] = _crash_sentence(r.row["source_path"], "table extraction", exc)
                 issue_rows.append({"report_id": rid, "rule_id": "extract.crash", "severity": "error",
                                    "table_name": None, "location": None, "message": crashed[rid]})
                 continue
@@ -256,16 +258,7 @@ def build_reports_frame(reports: list[ReportText], extraction: Extraction, issue
             row["status"] = "partial"
             row["error"] = extraction.crashed.get(rid) or f"{row['source_path']}: {first_error[rid]}"
         rows.append(row)
-    counts = issues.group_by("report_id").agg(
-        (pl.col("severity") == "error").sum().cast(pl.Int32).alias("n_errors"),
-        (pl.col("severity") == "warning").sum().cast(pl.Int32).alias("n_warnings"),
-    )
-    base = frames.frame("reports", rows).drop("n_errors", "n_warnings").with_columns(
-        issuer_key(pl.col("issuer")).alias("issuer_key")
-    )
-    return frames.conform(
-        base.join(counts, on="report_id", how="left").with_columns(
-            pl.col("n_errors").fill_null(0), pl.col("n_warnings").fill_null(0)
-        ),
-        "reports",
-    )
+    from pipeline.validation import with_issue_counts
+
+    reports_frame = frames.frame("reports", rows).with_columns(issuer_key(pl.col("issuer")).alias("issuer_key"))
+    return with_issue_counts(reports_frame, issues)
