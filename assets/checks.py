@@ -10,17 +10,8 @@ import polars as pl
 
 from assets.ingestion import validation_issues
 from pipeline.ingest import ReportText
+from pipeline.validation.families import FAMILY_DESCRIPTIONS, RULE_FAMILIES
 
-#: rule_id prefixes; each becomes one check named `<family>_rules`.
-RULE_FAMILIES = {
-    "extract": "tables the template implies are missing, truncated or unreadable",
-    "requests": "table 三: row sums, the printed balance, outcome sums, org subtotal",
-    "review": "table 四: totals per proceeding",
-    "proactive": "table 二: codes, units, non-negative counts, unique cells",
-    "legacy": "pre-2019 统计表 sums",
-    "narrative": "figures stated in the prose vs the tables",
-    "cross_year": "carry-over and in-force counts vs the same issuer's previous report",
-}
 SAMPLE_SIZE = 20
 
 
@@ -68,4 +59,4 @@ def _make_check(family: str, description: str) -> dg.AssetChecksDefinition:
     return _check
 
 
-rule_family_checks = [_make_check(family, description) for family, description in RULE_FAMILIES.items()]
+rule_family_checks = [_make_check(family, FAMILY_DESCRIPTIONS[family]) for family in RULE_FAMILIES]

@@ -9,7 +9,7 @@ import polars as pl
 
 from assets.resources import PipelinePaths
 from pipeline import ingest
-from pipeline.warehouse import write_warehouse
+from pipeline.warehouse.load import write_warehouse
 
 GROUP = "ogi"
 

@@ -22,9 +22,18 @@ import polars as pl
 
 from pipeline import frames
 from pipeline.cache import ParseCache, entry_key
-from pipeline.metadata import apply_overrides, infer_metadata, is_annual_report, issuer_key, load_overrides
-from pipeline.reading import ReadError, read_report_bytes
-from pipeline.sectioning import split_sections
+from pipeline.reading.files import ReadError, read_report_bytes
+from pipeline.reading.metadata import (
+    apply_overrides,
+    infer_metadata,
+    is_annual_report,
+    issuer_key,
+    load_overrides,
+)
+from pipeline.reading.sectioning import split_sections
+from pipeline.tables import extract_report_tables
+from pipeline.validation.rules import validate_facts, with_issue_counts
+from schemas.legacy import check_legacy_indicators
 
 #: Files in the raw folder that are not reports.
 NOT_REPORTS = ("manifest.csv", ".gitkeep", "README.md", "README.txt")
@@ -179,17 +188,6 @@ def section_reports(reports: Iterable[ReportText]) -> pl.DataFrame:
     return frames.frame("report_sections", rows)
 
 
-def extract_report_tables(text: str, report_id: str, template: str) -> tuple[dict[str, pl.DataFrame], list[dict]]:
-    """The fact tables of one report, by template: the 2019/2021 tables, or the pre-2019 indicator tables."""
-    if template in ("gov2019", "gov2021"):
-        from pipeline.tables import extract_gov_tables
-
-        return extract_gov_tables(text, report_id)
-    from pipeline.legacy_table import extract_legacy_indicators
-
-    return extract_legacy_indicators(text, report_id)
-
-
 def extract_tables(
     reports: Iterable[ReportText], progress: Progress | None = None, cache: ParseCache | None = None
 ) -> Extraction:
@@ -227,9 +225,6 @@ def extract_tables(
 
 def validate(reports: list[ReportText], extraction: Extraction) -> pl.DataFrame:
     """Every validation issue: extraction's own, the arithmetic and cross-year rules, the legacy sums."""
-    from pipeline.validation import validate_facts
-    from schemas.legacy import check_legacy_indicators
-
     report_frame = build_reports_frame(reports, extraction, frames.empty("validation_issues"))
     texts = {r.row["report_id"]: r.text for r in reports if r.text is not None}
     return frames.concat(
@@ -258,7 +253,5 @@ def build_reports_frame(reports: list[ReportText], extraction: Extraction, issue
             row["status"] = "partial"
             row["error"] = extraction.crashed.get(rid) or f"{row['source_path']}: {first_error[rid]}"
         rows.append(row)
-    from pipeline.validation import with_issue_counts
-
     reports_frame = frames.frame("reports", rows).with_columns(issuer_key(pl.col("issuer")).alias("issuer_key"))
     return with_issue_counts(reports_frame, issues)

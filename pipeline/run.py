@@ -26,7 +26,7 @@ from pipeline.ingest import (
     section_reports,
     validate,
 )
-from pipeline.warehouse import write_warehouse
+from pipeline.warehouse.load import write_warehouse
 
 
 @dataclass

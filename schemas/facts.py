@@ -6,7 +6,7 @@ Every dataframe check returns a row-aligned boolean mask (False = "this cell's g
 blamed on the cell that holds the printed total) and is written so that one validate call over the
 frame of *all* reports does the work: every sum is a window over (report_id, group), never a loop.
 
-The checks are named by rule id (`requests.row_sum` …); `pipeline.validation` turns their failure
+The checks are named by rule id (`requests.row_sum` …); `pipeline.validation.rules` turns their failure
 cases into `validation_issues` rows, using the `ArithmeticRule` objects below to recompute the two
 numbers and the location for each failing group.
 
@@ -28,100 +28,45 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-# --- codes (DATA_MODEL.md) -----------------------------------------------------------------------
+from pipeline.common import fmt
+from pipeline.tables.labels import APPLICANT_ORDER, LABELS, OUTCOME_ORDER, PROCEEDING_ORDER, codes, group_rows
+
+# --- codes: from the label tables (pipeline.tables.labels), the one source of every code ---------
 
 #: the six applicant columns that add up to `total`, in the printed order
-APPLICANT_PARTS = (
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "social_welfare_org",
-    "legal_service_org",
-    "other_org",
-)
+APPLICANT_PARTS = tuple(a for a in APPLICANT_ORDER if a != "total")
 #: the five 法人或其他组织 columns that add up to `org_subtotal` where a report prints it
 ORG_APPLICANTS = APPLICANT_PARTS[1:]
-APPLICANTS = (*APPLICANT_PARTS, "total", "org_subtotal")
+APPLICANTS = codes("applicant")
 
-#: table 三 rows and the role each plays in the template's arithmetic
-REQUEST_ROWS: dict[str, str] = {
+#: the role each table 三 row plays in the template's arithmetic; rows not named here are outcomes
+_ROW_ROLES = {
     "new_received": "received",
     "carried_over": "received",
-    "disclosed": "outcome",
-    "partially_disclosed": "outcome",
-    "withheld_state_secret": "outcome",
-    "withheld_prohibited_by_law": "outcome",
-    "withheld_security_stability": "outcome",
-    "withheld_third_party_rights": "outcome",
-    "withheld_internal_affairs": "outcome",
-    "withheld_process_information": "outcome",
-    "withheld_enforcement_file": "outcome",
-    "withheld_query_matter": "outcome",
-    "unavailable_not_held": "outcome",
-    "unavailable_needs_compilation": "outcome",
-    "unavailable_unclear_request": "outcome",
-    "not_processed_complaint": "outcome",
-    "not_processed_duplicate": "outcome",
-    "not_processed_publication": "outcome",
-    "not_processed_excessive": "outcome",
-    "not_processed_confirmation": "outcome",
     "other": "outcome_other_single",  # （六）其他处理 as one row (2019 format)
-    "other_overdue_correction": "outcome_other_sub",  # （六）1-3 (2021 format)
-    "other_overdue_fee": "outcome_other_sub",
-    "other_misc": "outcome_other_sub",
     "total_processed": "processed",
     "carried_forward": "processed",
 }
+OTHER_SUB_ROWS = group_rows("other")  # （六）1-3 (2021 format)
+REQUEST_ROWS: dict[str, str] = {
+    code: _ROW_ROLES.get(code, "outcome_other_sub" if code in OTHER_SUB_ROWS else "outcome")
+    for code in codes("request_row")
+}
 BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
 OUTCOME_ROWS = tuple(c for c, role in REQUEST_ROWS.items() if role == "outcome")
-OTHER_SUB_ROWS = tuple(c for c, role in REQUEST_ROWS.items() if role == "outcome_other_sub")
 
-PROCEEDINGS = ("administrative_review", "litigation_direct", "litigation_after_review")
-REVIEW_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
-REVIEW_PARTS = REVIEW_OUTCOMES[:-1]
+PROCEEDINGS = PROCEEDING_ORDER
+REVIEW_OUTCOMES = OUTCOME_ORDER
+REVIEW_PARTS = tuple(o for o in REVIEW_OUTCOMES if o != "total")
 
-#: table 二: which items each article lists, which measures may be signed, which are money
+#: table 二: which items each article lists, and each measure's unit
 PROACTIVE_ITEMS: dict[str, tuple[str, ...]] = {
-    "20.1": ("regulation", "normative_document"),
-    "20.5": ("administrative_license", "other_management_service"),
-    "20.6": ("administrative_penalty", "administrative_coercion"),
-    "20.8": ("administrative_fee",),
-    "20.9": ("centralized_procurement",),
+    article: tuple(label.code for label in LABELS if label.kind == "item" and label.article == article)
+    for article in dict.fromkeys(label.article for label in LABELS if label.kind == "item")
 }
-PROACTIVE_MEASURE_UNITS: dict[str, str] = {
-    "new_made": "count",
-    "new_published": "count",
-    "total_published": "count",
-    "prev_year_items": "count",
-    "change": "count",
-    "decisions": "count",
-    "procurement_items": "count",
-    "procurement_amount": "yuan",
-    "issued": "count",
-    "repealed": "count",
-    "in_force": "count",
-    "fee_amount": "yuan",
-}
+PROACTIVE_MEASURE_UNITS: dict[str, str] = {label.code: label.unit for label in LABELS if label.kind == "measure"}
 SIGNED_MEASURES = ("change",)  # 本年增/减: 减5711 -> -5711
 ARTICLE_ITEMS = tuple(f"{a}|{i}" for a, items in PROACTIVE_ITEMS.items() for i in items)
-
-
-def fmt(template: str, *args: pl.Expr | str) -> pl.Expr:
-    """pl.format's contract ('{}' placeholders; str args are column names) via concat_str.
-
-    pl.format panics in polars 2.1 on multi-chunk string columns after a filter (binview
-    `i < self.len()`); concat_str does not.
-    """
-    pieces = template.split("{}")
-    if len(pieces) != len(args) + 1:
-        raise ValueError(f"{template!r} needs {len(pieces) - 1} arguments, got {len(args)}")
-    exprs: list[pl.Expr] = []
-    for piece, arg in zip(pieces, [*args, None], strict=True):
-        if piece:
-            exprs.append(pl.lit(piece))
-        if arg is not None:
-            exprs.append((pl.col(arg) if isinstance(arg, str) else arg).cast(pl.String))
-    return pl.concat_str(exprs)
 
 
 # --- the arithmetic rules ------------------------------------------------------------------------

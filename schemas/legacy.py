@@ -17,7 +17,7 @@ import pandera.polars as pa
 import polars as pl
 
 from pipeline.frames import conform, empty
-from pipeline.legacy_labels import CUMULATIVE_SUFFIX, EXTRA_PART_KEYS, label_key
+from pipeline.tables.legacy_labels import CUMULATIVE_SUFFIX, EXTRA_PART_KEYS, label_key
 
 TABLE = "fact_legacy_indicators"
 TOLERANCE = 1e-6

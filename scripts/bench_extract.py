@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.reading import REPORT_SUFFIXES, read_report  # noqa: E402
-from pipeline.tables import extract_gov_tables  # noqa: E402
+from pipeline.reading.files import REPORT_SUFFIXES, read_report  # noqa: E402
+from pipeline.tables.gov import extract_gov_tables  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 

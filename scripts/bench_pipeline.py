@@ -44,7 +44,7 @@ def run_one(n: int) -> dict:
     from pipeline import ingest
     from pipeline.cache import ParseCache
     from pipeline.run import run_pipeline
-    from pipeline.warehouse import write_warehouse
+    from pipeline.warehouse.load import write_warehouse
 
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw"

@@ -22,8 +22,8 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline import frames  # noqa: E402
-from pipeline.narrative import check_narrative  # noqa: E402
-from pipeline.validation import validate_facts  # noqa: E402
+from pipeline.validation.narrative import check_narrative  # noqa: E402
+from pipeline.validation.rules import validate_facts  # noqa: E402
 from schemas.facts import APPLICANT_PARTS, OTHER_SUB_ROWS, OUTCOME_ROWS, PROCEEDINGS, REVIEW_PARTS  # noqa: E402
 
 YEARS_PER_ISSUER = 10
@@ -160,7 +160,7 @@ def main() -> None:
     print(f"validate_facts (tables + cross-year, no narrative): {t3 - t2:.2f} s, {issues.height} issues {by_rule}")
 
     seeds = sorted((Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds").glob("*.txt"))
-    from pipeline.reading import read_report
+    from pipeline.reading.files import read_report
 
     seed_texts = [read_report(p).text for p in seeds]
     ids = reports["report_id"].head(args.narrative).to_list()

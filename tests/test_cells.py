@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.cells import count_value, header_unit, read_cell, yuan_value
+from pipeline.tables.cells import count_value, header_unit, read_cell, yuan_value
 
 
 @pytest.mark.parametrize(

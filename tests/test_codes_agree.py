@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import gov_labels
+from pipeline.tables import labels as gov_labels
 from schemas import facts
 
 DATA_MODEL = (Path(__file__).resolve().parent.parent / "docs" / "DATA_MODEL.md").read_text(encoding="utf-8")

@@ -127,7 +127,7 @@ def test_webserver_launches_a_materialization(tmp_path):
 
 def test_every_rule_family_has_a_check():
     from assets.checks import RULE_FAMILIES as CHECKED
-    from pipeline.validation import RULE_FAMILIES
+    from pipeline.validation.families import RULE_FAMILIES
 
     assert set(RULE_FAMILIES) | {"extract", "legacy"} <= set(CHECKED)
     names = {key.name for checks in rule_family_checks for key in checks.check_keys}

@@ -22,7 +22,7 @@ import polars as pl
 import pytest
 
 from pipeline.frames import TABLE_SCHEMAS, frame
-from pipeline.reading import read_report
+from pipeline.reading.files import read_report
 
 TESTS_DIR = Path(__file__).parent
 GOLDEN_DIR = TESTS_DIR / "golden" / "legacy"
@@ -122,9 +122,9 @@ def test_golden_file_is_well_formed(stem):
 
 def extract_legacy_indicators():
     """The extractor under test; skips (not errors) only while its module does not exist yet."""
-    if importlib.util.find_spec("pipeline.legacy_table") is None:
-        pytest.skip("pipeline.legacy_table is not written yet")
-    return importlib.import_module("pipeline.legacy_table").extract_legacy_indicators
+    if importlib.util.find_spec("pipeline.tables.legacy") is None:
+        pytest.skip("pipeline.tables.legacy is not written yet")
+    return importlib.import_module("pipeline.tables.legacy").extract_legacy_indicators
 
 
 @functools.cache

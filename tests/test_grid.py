@@ -1,6 +1,6 @@
 """Rows and sections from each layout; the excerpts are copied from tests/fixtures (file named per test)."""
 
-from pipeline.grid import Row, split_text_row, table_sections, text_rows
+from pipeline.tables.grid import Row, split_text_row, table_sections, text_rows
 
 
 def test_one_cell_per_line_with_wrapped_cells():

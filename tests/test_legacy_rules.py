@@ -8,8 +8,8 @@ import polars as pl
 import pytest
 
 from pipeline.frames import TABLE_SCHEMAS, concat, frame
-from pipeline.legacy_table import extract_legacy_indicators
-from pipeline.reading import read_report
+from pipeline.reading.files import read_report
+from pipeline.tables.legacy import extract_legacy_indicators
 from schemas.legacy import LEGACY_SUM_RULES, check_legacy_indicators, rule_evaluations
 
 FIXTURES = Path(__file__).parent / "fixtures"

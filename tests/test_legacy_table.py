@@ -11,9 +11,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.legacy_labels import label_key, lookup_code
-from pipeline.legacy_table import extract_legacy_indicators
-from pipeline.reading import read_report
+from pipeline.reading.files import read_report
+from pipeline.tables.legacy import extract_legacy_indicators
+from pipeline.tables.legacy_labels import label_key, lookup_code
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_002 = FIXTURES / "seeds" / "002_a1ae499f7f2fe0ec.txt"

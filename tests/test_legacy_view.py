@@ -10,10 +10,10 @@ import polars as pl
 import pytest
 
 from pipeline.frames import concat, frame
-from pipeline.legacy_table import extract_legacy_indicators
-from pipeline.metadata import issuer_key
-from pipeline.reading import read_report
-from pipeline.views import REQUESTS_BY_YEAR_SQL
+from pipeline.reading.files import read_report
+from pipeline.reading.metadata import issuer_key
+from pipeline.tables.legacy import extract_legacy_indicators
+from pipeline.warehouse.views import REQUESTS_BY_YEAR_SQL
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PINGTAN = FIXTURES / "corpus" / "pingtan"

@@ -5,9 +5,9 @@ import json
 import pytest
 
 from pipeline.ingest import RawFile, read_one
-from pipeline.metadata import apply_overrides, infer_metadata, load_overrides
-from pipeline.reading import read_report
-from pipeline.sectioning import split_sections
+from pipeline.reading.files import read_report
+from pipeline.reading.metadata import apply_overrides, infer_metadata, load_overrides
+from pipeline.reading.sectioning import split_sections
 from tests.conftest import CORPUS, seed
 
 SEED_METADATA = {

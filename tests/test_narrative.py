@@ -14,8 +14,8 @@ import polars as pl
 import pytest
 
 from pipeline import frames
-from pipeline.narrative import check_narrative, stated_figures
-from pipeline.reading import read_report
+from pipeline.reading.files import read_report
+from pipeline.validation.narrative import check_narrative, stated_figures
 from tests.conftest import CORPUS, seed
 from tests.test_validation_seeds import (
     HONGZE_2023,

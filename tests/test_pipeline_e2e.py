@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline import warehouse as warehouse_module
 from pipeline.run import run_pipeline
+from pipeline.warehouse import load as warehouse_module
 from tests.conftest import SEEDS
 from tests.test_metadata_sections import SEED_HEADINGS, SEED_METADATA
 

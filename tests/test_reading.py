@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipeline.normalizing import normalize_text
-from pipeline.reading import ReadError, decode_bytes, read_report, read_report_bytes
+from pipeline.reading.files import ReadError, decode_bytes, read_report, read_report_bytes
+from pipeline.reading.normalizing import normalize_text
 from tests.conftest import CORPUS, seed
 
 SAMPLE = "株洲市2019年政府信息公开工作年度报告\n一、总体情况\n规范性文件 154件\n"

@@ -5,8 +5,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.reading import read_report
-from pipeline.tables import extract_gov_tables
+from pipeline.reading.files import read_report
+from pipeline.tables.gov import extract_gov_tables
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = FIXTURES / "seeds"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import polars as pl
 
 from pipeline import frames
-from pipeline.metadata import issuer_key
-from pipeline.validation import validate_facts
+from pipeline.reading.metadata import issuer_key
+from pipeline.validation.rules import validate_facts
 from tests.test_validation_rules import with_cell
 from tests.test_validation_seeds import (
     HONGZE_2023_FACTS,

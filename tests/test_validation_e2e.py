@@ -1,6 +1,6 @@
 """The ground truths of test_validation_seeds.py, end to end: real text → reader → extractor → rules.
 
-Skipped until pipeline.tables exists. The expected issues are the ones a person reads off the sources
+Skipped until pipeline.tables.gov exists. The expected issues are the ones a person reads off the sources
 (see test_validation_seeds.py), so a failure here means extraction and the hand transcription disagree.
 """
 
@@ -13,8 +13,8 @@ from pipeline import frames
 from tests.conftest import CORPUS, seed
 from tests.test_validation_seeds import reports_frame
 
-tables = pytest.importorskip("pipeline.tables")
-reading = pytest.importorskip("pipeline.reading")
+tables = pytest.importorskip("pipeline.tables.gov")
+reading = pytest.importorskip("pipeline.reading.files")
 
 SOURCES = {
     "000": seed("000"),
@@ -52,7 +52,7 @@ def arithmetic(issues: pl.DataFrame, report_id: str) -> list[tuple]:
 
 
 def test_ground_truth_end_to_end(extracted):
-    from pipeline.validation import validate_facts
+    from pipeline.validation.rules import validate_facts
 
     facts, texts = extracted
     issues = validate_facts(facts, REPORTS, texts)
@@ -128,7 +128,7 @@ CORPUS_ISSUES = [
 
 def test_every_issue_over_the_corpus_is_a_real_one():
     ingest = pytest.importorskip("pipeline.ingest")
-    from pipeline.validation import validate_facts
+    from pipeline.validation.rules import validate_facts
     from tests.conftest import FIXTURES
 
     parts: dict[str, list[pl.DataFrame]] = {t: [] for t in frames.FACT_TABLES}

@@ -10,7 +10,8 @@ import polars as pl
 import pytest
 
 from pipeline import frames
-from pipeline.validation import RULE_FAMILIES, validate_facts
+from pipeline.validation.families import RULE_FAMILIES
+from pipeline.validation.rules import validate_facts
 from tests.test_validation_seeds import (
     COLUMNS,
     HUAINAN,
@@ -263,7 +264,7 @@ def test_balance_is_reported_even_when_the_carried_forward_row_is_missing():
 
 
 def test_issue_counts_fill_the_reports_frame():
-    from pipeline.validation import with_issue_counts
+    from pipeline.validation.rules import with_issue_counts
 
     issues = validate_facts(huainan_with(with_cell(REQ, 14, row_code="disclosed", applicant="natural_person")),
                             SEED_REPORTS, {})

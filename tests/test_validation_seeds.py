@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipeline import frames
-from pipeline.validation import validate_facts
+from pipeline.validation.rules import validate_facts
 
 #: table 三 columns in the printed order: 自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计
 COLUMNS = (

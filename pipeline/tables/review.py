@@ -13,9 +13,10 @@ from collections.abc import Sequence
 import polars as pl
 
 from pipeline import frames
-from pipeline.cells import count_value, read_cell
-from pipeline.gov_labels import OUTCOME_ORDER, PROCEEDING_ORDER, match
-from pipeline.grid import Row, extract_issue
+from pipeline.common import extract_issue
+from pipeline.tables.cells import count_value, read_cell
+from pipeline.tables.grid import Row
+from pipeline.tables.labels import OUTCOME_ORDER, PROCEEDING_ORDER, match
 
 TABLE = "fact_review_results"
 _NAME = "表四（行政复议、行政诉讼情况）"

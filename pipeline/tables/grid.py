@@ -17,8 +17,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.cells import is_value_cell
-from pipeline.gov_labels import CLOSING_HEADING, TABLE_HEADINGS, squeeze
+from pipeline.tables.cells import is_value_cell
+from pipeline.tables.labels import CLOSING_HEADING, TABLE_HEADINGS, squeeze
 
 _FOOTER = re.compile(r"^\s*[-—–－]+\s*\d{1,4}\s*[-—–－]+\s*$")
 _MD_SEPARATOR = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$")
@@ -153,21 +153,3 @@ def split_text_row(row: Row) -> tuple[str, ...]:
     if k == len(tokens):
         return row.cells
     return (" ".join(tokens[:k]), *tokens[k:]) if k else tuple(tokens)
-
-
-def extract_issue(
-    report_id: str, table: str, what: str, location: str | None, message: str,
-    expected: float | None = None, actual: float | None = None,
-) -> dict:
-    """One validation_issues row for a table that is missing, truncated or has cells that cannot be read."""
-    short = {"fact_requests": "requests", "fact_review_results": "review", "fact_proactive_disclosure": "proactive"}
-    return {
-        "report_id": report_id,
-        "rule_id": f"extract.{short[table]}.{what}",
-        "severity": "error",
-        "table_name": table,
-        "location": location,
-        "expected": expected,
-        "actual": actual,
-        "message": message,
-    }

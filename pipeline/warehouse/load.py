@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 from pipeline import frames
+from pipeline.warehouse.views import REQUESTS_BY_YEAR_SQL
 
 STORAGE_CONFIG = {"storage_compatibility_version": "v1.5.0"}
 
@@ -43,8 +44,6 @@ def table_ddl(table: str) -> str:
 
 def view_ddl() -> list[str]:
     """Views over the tables (requests_by_year: one time series across the 2019 template break)."""
-    from pipeline.views import REQUESTS_BY_YEAR_SQL
-
     return [REQUESTS_BY_YEAR_SQL]
 
 

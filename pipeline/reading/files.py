@@ -17,7 +17,7 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from pipeline.normalizing import normalize_text
+from pipeline.reading.normalizing import normalize_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}

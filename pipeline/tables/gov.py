@@ -2,8 +2,8 @@
 
     facts, issues = extract_gov_tables(text, report_id)
 
-`text` is the normalized text of the whole report (pipeline.reading). The text is cut into rows once
-(pipeline.grid), each table's heading opens its section, and each section is read by its own extractor. The
+`text` is the normalized text of the whole report (pipeline.reading.files). The text is cut into rows once
+(pipeline.tables.grid), each table's heading opens its section, and each section is read by its own extractor. The
 format is detected per table, so hybrids (2021 table 二 with a single （六）其他处理 row) read correctly. An issue
 is returned only when a table is missing, truncated or has cells that cannot be placed; a clean report yields none.
 """
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipeline.grid import table_sections, text_rows
-from pipeline.proactive_table import extract_proactive
-from pipeline.requests_table import extract_requests
-from pipeline.review_table import extract_review
+from pipeline.tables.grid import table_sections, text_rows
+from pipeline.tables.proactive import extract_proactive
+from pipeline.tables.requests import extract_requests
+from pipeline.tables.review import extract_review
 
 EXTRACTORS = {
     "fact_proactive_disclosure": extract_proactive,

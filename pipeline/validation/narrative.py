@@ -28,21 +28,15 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipeline import frames
-from schemas.facts import fmt
+from pipeline.common import fmt
+from pipeline.tables.labels import group_rows
 
 # --- table quantities ---------------------------------------------------------------------------
 
-_WITHHELD = (
-    "withheld_state_secret", "withheld_prohibited_by_law", "withheld_security_stability",
-    "withheld_third_party_rights", "withheld_internal_affairs", "withheld_process_information",
-    "withheld_enforcement_file", "withheld_query_matter",
-)
-_UNAVAILABLE = ("unavailable_not_held", "unavailable_needs_compilation", "unavailable_unclear_request")
-_NOT_PROCESSED = (
-    "not_processed_complaint", "not_processed_duplicate", "not_processed_publication",
-    "not_processed_excessive", "not_processed_confirmation",
-)
-_OTHER_SUB = ("other_overdue_correction", "other_overdue_fee", "other_misc")
+_WITHHELD = group_rows("withheld")
+_UNAVAILABLE = group_rows("unavailable")
+_NOT_PROCESSED = group_rows("not_processed")
+_OTHER_SUB = group_rows("other")
 
 
 def _requests(*rows: str, minus: tuple[str, ...] = ()) -> list[tuple[str, str, int]]:

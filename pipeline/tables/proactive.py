@@ -16,9 +16,10 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipeline import frames
-from pipeline.cells import header_unit, read_cell, yuan_value
-from pipeline.gov_labels import LABELS, Label, codes, match, squeeze
-from pipeline.grid import Row, extract_issue, split_text_row
+from pipeline.common import extract_issue
+from pipeline.tables.cells import header_unit, read_cell, yuan_value
+from pipeline.tables.grid import Row, split_text_row
+from pipeline.tables.labels import LABELS, Label, codes, match, squeeze
 
 TABLE = "fact_proactive_disclosure"
 _NAME = "表二（主动公开政府信息情况）"

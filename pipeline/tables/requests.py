@@ -19,9 +19,10 @@ from collections.abc import Sequence
 import polars as pl
 
 from pipeline import frames
-from pipeline.cells import Cell, count_value, read_cell
-from pipeline.gov_labels import APPLICANT_ORDER, codes, match
-from pipeline.grid import Row, extract_issue, split_text_row
+from pipeline.common import extract_issue
+from pipeline.tables.cells import Cell, count_value, read_cell
+from pipeline.tables.grid import Row, split_text_row
+from pipeline.tables.labels import APPLICANT_ORDER, codes, match
 
 TABLE = "fact_requests"
 _NAME = "表三（收到和处理政府信息公开申请情况）"

@@ -127,13 +127,12 @@ LABELS: tuple[Label, ...] = (
 )
 # fmt: on
 
-#: the column order the templates print, used when a header cannot be read cell by cell
-APPLICANT_ORDER = (
-    "natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-    "legal_service_org", "other_org", "total",
-)
+#: the column order the templates print, used when a header cannot be read cell by cell (the optional
+#: 法人或其他组织 subtotal column is not part of it)
+APPLICANT_ORDER = tuple(label.code for label in LABELS if label.kind == "applicant" and label.code != "org_subtotal")
+#: table 四's proceedings in printed order (LABELS lists 复议后起诉 first so it is matched before 行政复议)
 PROCEEDING_ORDER = ("administrative_review", "litigation_direct", "litigation_after_review")
-OUTCOME_ORDER = ("upheld", "corrected", "other", "pending", "total")
+OUTCOME_ORDER = tuple(label.code for label in LABELS if label.kind == "outcome")
 
 #: headings that open each table: optional numbering (二、 / 表二: / （二）), optional 政府信息公开, the title, and
 #: at most a full stop after it — so prose that merely mentions a title never opens a table
@@ -186,3 +185,8 @@ def codes(kind: str, template: str | None = None) -> tuple[str, ...]:
 
 def by_code(kind: str, code: str) -> Label:
     return next(label for label in LABELS if label.kind == kind and label.code == code)
+
+
+def group_rows(group: str, template: str | None = None) -> tuple[str, ...]:
+    """The table 三 rows under a （三）…（六） group: their codes carry the group's code as prefix."""
+    return tuple(code for code in codes("request_row", template) if code.startswith(f"{group}_"))

@@ -7,7 +7,7 @@ row, in the layouts the normalized text has:
 - one cell per line, each ending in ` |` (seed 002): the cells are regrouped by the header's width.
 
 Every indicator row is loaded: the printed label and unit are kept, the code comes from
-`pipeline.legacy_labels` (NULL where the label means nothing national), 万元/元 become yuan, and a 历年累计
+`pipeline.tables.legacy_labels` (NULL where the label means nothing national), 万元/元 become yuan, and a 历年累计
 value gets the year value's code plus `.cumulative`. Section headings and bracketed notes (no unit, no value)
 are not indicator rows. A report without such a table yields no facts and no issue; a table whose cells run
 together (crawler text) yields no facts and one issue — its numbers are never guessed.
@@ -18,12 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import polars as pl
 
+from pipeline.common import extract_issue
 from pipeline.frames import frame
-from pipeline.legacy_labels import CUMULATIVE_SUFFIX, family_of, lookup_code
+from pipeline.tables.cells import read_cell
+from pipeline.tables.legacy_labels import CUMULATIVE_SUFFIX, family_of, lookup_code
 
 TABLE = "fact_legacy_indicators"
 
@@ -47,10 +49,6 @@ YEAR_HEADER = re.compile(r"^(?:19|20)\d\d年度?$")
 #: printed unit (spaces removed) → (stored unit, factor to apply to the value)
 UNIT_SCALE: dict[str, tuple[str, int]] = {"万元": ("yuan", 10000), "元": ("yuan", 1)}
 
-#: cell texts that mean "not applicable" rather than a number that could not be read
-NOT_APPLICABLE = {"", "/", "-", "--", "—", "——", "－", "无"}
-
-_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 #: a table header whose cells ran together (crawler text): present, but unreadable
 _FLAT_HEADER = re.compile(r"(?:指标名称|统计指标)\W{0,3}(?:计量单位|单位)")
 
@@ -133,28 +131,17 @@ def _tables(lines: list[str]) -> Iterator[tuple[_Layout, list[list[str]], int, b
 
 
 def _parse_value(raw: str) -> tuple[Decimal | None, bool]:
-    """(number, readable): blank and not-applicable marks are NULL and readable; other text is unreadable."""
-    text = raw.strip()
-    if text in NOT_APPLICABLE:
+    """(number, readable): blanks and placeholders are NULL and readable; other text is unreadable."""
+    cell = read_cell(re.sub(r"\s", "", raw))
+    if cell.kind in ("blank", "null"):
         return None, True
-    compact = re.sub(r"[\s,]", "", text)
-    if _NUMBER.match(compact):
-        try:
-            return Decimal(compact), True
-        except InvalidOperation:
-            pass
+    if cell.kind == "number" and cell.unit is None:
+        return cell.value, True
     return None, False
 
 
 def _issue(report_id: str, what: str, severity: str, location: str, message: str) -> dict:
-    return {
-        "report_id": report_id,
-        "rule_id": f"extract.legacy.{what}",
-        "severity": severity,
-        "table_name": TABLE,
-        "location": location,
-        "message": message,
-    }
+    return extract_issue(report_id, TABLE, what, location, message, severity=severity)
 
 
 def extract_legacy_indicators(text: str, report_id: str) -> tuple[dict[str, pl.DataFrame], list[dict]]:
@@ -176,7 +163,7 @@ def extract_legacy_indicators(text: str, report_id: str) -> tuple[dict[str, pl.D
             label = next((row[c] for c in reversed(layout.labels) if row[c].strip()), "")
             printed_unit = row[layout.unit]
             raws = [row[c] for c, _ in columns]
-            if all(r.strip() in NOT_APPLICABLE for r in raws) and printed_unit.strip() in ("", "/"):
+            if all(read_cell(r).kind in ("blank", "null") for r in raws) and printed_unit.strip() in ("", "/"):
                 continue  # a section heading or a bracketed note, not an indicator
             code = lookup_code(label, family)
             family = family_of(code) or family
