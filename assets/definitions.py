@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 
-from assets.checks import rule_family_checks
-from assets.ingestion import (
-    fact_tables,
-    raw_report_files,
-    report_sections,
-    report_texts,
-    validation_issues,
-    warehouse,
-)
+from assets.ingestion import report_batches, warehouse_tables
 from assets.resources import PipelinePaths
 from assets.schedules import ingest_job, nightly_ingest, raw_folder_changed
+from pipeline import config
 
-#: In pipeline order: raw files → texts → sections, tables → issues → warehouse.
-pipeline_assets = [raw_report_files, report_texts, report_sections, fact_tables, validation_issues, warehouse]
+# the UI shows the paths as environment variables; unset, they are the project's folders
+os.environ.setdefault("OGI_RAW_DIR", str(config.DEFAULT_RAW_DIR))
+os.environ.setdefault("OGI_WAREHOUSE", str(config.DEFAULT_WAREHOUSE))
+
+#: In pipeline order: raw files (in buckets) → batches → the seven warehouse tables, each with its checks.
+pipeline_assets = [report_batches, warehouse_tables]
 
 defs = dg.Definitions(
     assets=pipeline_assets,
-    asset_checks=rule_family_checks,
     jobs=[ingest_job],
     schedules=[nightly_ingest],
     sensors=[raw_folder_changed],
-    resources={"paths": PipelinePaths()},
+    resources={"paths": PipelinePaths(raw_dir=dg.EnvVar("OGI_RAW_DIR"), warehouse=dg.EnvVar("OGI_WAREHOUSE"))},
 )

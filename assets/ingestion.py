@@ -1,101 +1,103 @@
-"""The pipeline as assets, in reading order: raw files → report texts → sections, tables → issues → warehouse.
+"""The pipeline as assets, in reading order: raw files in buckets → report_batches → the warehouse tables.
 
-Each asset calls one stage function of `pipeline.ingest`; the work is there, not here.
+`report_batches` (partitioned by hash bucket) reads, extracts and validates the new and changed files of its
+buckets into Parquet batches; `warehouse_tables` publishes every pending batch into the DuckDB warehouse in one
+atomic step and shows each table as its own asset, with its rule-family checks. The work is in `pipeline`.
 """
 
+import shutil
 
 import dagster as dg
 import polars as pl
 
+from assets.checks import RULE_FAMILY_CHECKS, family_results
+from assets.partitions import bucket_of, raw_buckets
 from assets.resources import PipelinePaths
-from pipeline import ingest
-from pipeline.warehouse.load import write_warehouse
+from pipeline import frames
+from pipeline.batching import run_batches
+from pipeline.plan import batches, plan_run
+from pipeline.run import BATCH_SIZE
+from pipeline.warehouse.load import Changes, connect, publish, published_state
 
 GROUP = "ogi"
+WAREHOUSE_TABLES = ("reports", "report_sections", *frames.FACT_TABLES, "validation_issues")
+DESCRIPTIONS = {
+    "reports": "One row per distinct report file: issuer, year, template, status and issue counts.",
+    "report_sections": "Each report split at its top-level headings.",
+    "fact_requests": "Table 三 (依申请公开) in long format: row_code × applicant.",
+    "fact_review_results": "Table 四 (行政复议/行政诉讼): proceeding × outcome.",
+    "fact_proactive_disclosure": "Table 二 (主动公开): article × item × measure, money in yuan.",
+    "fact_legacy_indicators": "The pre-2019 统计表 indicators.",
+    "validation_issues": "Every failed 勾稽关系 and extraction problem, one row each.",
+}
 
 
-def _preview(df: pl.DataFrame, n: int = 10) -> dg.MetadataValue:
+def _preview(df: pl.DataFrame) -> dg.MetadataValue:
     with pl.Config(tbl_formatting="MARKDOWN", tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True,
                    fmt_str_lengths=60, tbl_width_chars=400, tbl_cols=-1):
-        return dg.MetadataValue.md(str(df.head(n)))
+        return dg.MetadataValue.md(str(df))
 
 
-@dg.asset(group_name=GROUP, description="Every report file in the raw folder with its content hash.")
-def raw_report_files(context: dg.AssetExecutionContext, paths: PipelinePaths) -> list[ingest.RawFile]:
-    files = ingest.discover_raw_files(paths.raw_path)
-    context.add_output_metadata({"dagster/row_count": len(files), "raw_dir": str(paths.raw_path)})
-    return files
+def column_schema(table: str) -> dg.TableSchema:
+    return dg.TableSchema(columns=[dg.TableColumn(name, str(dtype)) for name, dtype in
+                                   frames.TABLE_SCHEMAS[table].items()])
 
 
-@dg.asset(group_name=GROUP, description="Decoded, normalized, simplified text of each report, with its metadata.")
-def report_texts(
-    context: dg.AssetExecutionContext, paths: PipelinePaths, raw_report_files: list[ingest.RawFile]
-) -> list[ingest.ReportText]:
-    reports = ingest.read_reports(
-        raw_report_files, paths.raw_path, lambda i, n, msg: context.log.info(f"[{i}/{n}] {msg}"),
-        cache=paths.parse_cache,
-    )
-    rows = pl.DataFrame([{k: r.row.get(k) for k in ("source_path", "issuer", "report_year", "template", "status")}
-                         for r in reports])
-    context.add_output_metadata({
-        "dagster/row_count": len(reports),
-        "failed": sum(r.text is None for r in reports),
-        "preview": _preview(rows, 50),
-    })
-    return reports
+@dg.asset(group_name=GROUP, partitions_def=raw_buckets, backfill_policy=dg.BackfillPolicy.single_run(),
+          kinds={"polars", "parquet"},
+          description="New and changed raw files of the bucket(s), read, extracted and validated into Parquet batches.")
+def report_batches(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
+    state, notes = published_state(paths.warehouse_path)
+    plan = plan_run(paths.raw_path, state)
+    wanted = set(context.partition_keys)
+    jobs = [job for job in plan.todo if bucket_of(job.raw.source_path) in wanted]
+    for note in notes:
+        context.log.warning(note)
+    out = paths.parts_path / f"{min(wanted)}-{max(wanted)}"
+    shutil.rmtree(out, ignore_errors=True)
+    statuses: dict[str, int] = {}
 
+    def on_batch(summary) -> None:
+        for _, status in summary.statuses:
+            statuses[status] = statuses.get(status, 0) + 1
+        context.log.info(f"{sum(statuses.values())}/{len(jobs)} reports processed")
 
-@dg.asset(group_name=GROUP, description="Each report split at its top-level headings (report_sections).")
-def report_sections(context: dg.AssetExecutionContext, report_texts: list[ingest.ReportText]) -> pl.DataFrame:
-    sections = ingest.section_reports(report_texts)
-    context.add_output_metadata({"dagster/row_count": sections.height,
-                                 "preview": _preview(sections.select("report_id", "ordinal", "heading"))})
-    return sections
-
-
-@dg.asset(group_name=GROUP, description="Tables 二/三/四 and the pre-2019 indicator tables as fact frames.")
-def fact_tables(
-    context: dg.AssetExecutionContext, paths: PipelinePaths, report_texts: list[ingest.ReportText]
-) -> ingest.Extraction:
-    extraction = ingest.extract_tables(report_texts, cache=paths.parse_cache)
-    context.add_output_metadata({
-        **{f"rows/{t}": df.height for t, df in extraction.facts.items()},
-        "extract_issues": extraction.issues.height,
-    })
-    return extraction
-
-
-@dg.asset(group_name=GROUP, description="Every failed 勾稽关系 and extraction problem, one row each.")
-def validation_issues(
-    context: dg.AssetExecutionContext, report_texts: list[ingest.ReportText], fact_tables: ingest.Extraction
-) -> pl.DataFrame:
-    issues = ingest.validate(report_texts, fact_tables)
-    context.add_output_metadata({"dagster/row_count": issues.height,
-                                 "preview": _preview(issues.drop("message"), 20)})
-    return issues
-
-
-@dg.asset(group_name=GROUP, description="The DuckDB warehouse, rebuilt and published atomically.")
-def warehouse(
-    context: dg.AssetExecutionContext,
-    paths: PipelinePaths,
-    report_texts: list[ingest.ReportText],
-    report_sections: pl.DataFrame,
-    fact_tables: ingest.Extraction,
-    validation_issues: pl.DataFrame,
-) -> dg.MaterializeResult:
-    reports = ingest.build_reports_frame(report_texts, fact_tables, validation_issues)
-    counts = write_warehouse(paths.warehouse_path, {
-        "reports": reports,
-        "report_sections": report_sections,
-        **fact_tables.facts,
-        "validation_issues": validation_issues,
-    })
-    status = reports.group_by("status").len().sort("status")
+    run_batches(batches(jobs, BATCH_SIZE), out, on_batch)
     return dg.MaterializeResult(metadata={
-        "path": str(paths.warehouse_path),
-        **{f"rows/{t}": n for t, n in counts.items()},
-        "status": _preview(status),
-        "reports": _preview(reports.select("source_path", "issuer", "report_year", "template", "status",
-                                           "n_errors", "n_warnings"), 50),
+        "processed": dg.MetadataValue.int(len(jobs)),
+        "unchanged": dg.MetadataValue.int(plan.unchanged),
+        "full_rebuild": plan.full_rebuild,
+        **{f"status/{k}": dg.MetadataValue.int(v) for k, v in sorted(statuses.items())},
     })
+
+
+@dg.multi_asset(
+    group_name=GROUP,
+    specs=[dg.AssetSpec(t, deps=[report_batches], description=DESCRIPTIONS[t], kinds={"duckdb", "polars"},
+                        metadata={"dagster/column_schema": column_schema(t)}) for t in WAREHOUSE_TABLES],
+    check_specs=RULE_FAMILY_CHECKS,
+)
+def warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePaths):
+    """Publish every pending batch (and whatever no partition step processed) into the warehouse, atomically."""
+    state, _ = published_state(paths.warehouse_path)
+    plan = plan_run(paths.raw_path, state)
+    parts = paths.parts_path
+    done_ids = set()
+    if parts.is_dir():
+        done_ids = set(pl.scan_parquet(str(parts / "**" / "reports.parquet")).select("report_id").collect()
+                       ["report_id"]) if any(parts.rglob("reports.parquet")) else set()
+    remaining = [job for job in plan.todo if job.raw.report_id not in done_ids]
+    try:
+        run_batches(batches(remaining, BATCH_SIZE), parts / "publish")
+        counts = publish(paths.warehouse_path, Changes(parts, plan.gone, plan.renames, plan.full_rebuild))
+    finally:
+        shutil.rmtree(parts, ignore_errors=True)
+    context.log.info(f"published {paths.warehouse_path}: {counts}")
+    with connect(paths.warehouse_path, read_only=True) as con:
+        for table in WAREHOUSE_TABLES:
+            yield dg.MaterializeResult(asset_key=table, metadata={
+                "dagster/row_count": dg.MetadataValue.int(counts[table]),
+                "path": dg.MetadataValue.path(str(paths.warehouse_path)),
+                "preview": _preview(con.sql(f"SELECT * FROM {table} LIMIT 10").pl()),
+            })
+        yield from family_results(con)

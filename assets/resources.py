@@ -1,21 +1,21 @@
-"""The one resource the assets need: where the raw reports are and where the warehouse goes."""
+"""The one resource the assets need: where the raw reports are and where the warehouse goes.
 
+Definitions configure it with `dg.EnvVar("OGI_RAW_DIR")` / `dg.EnvVar("OGI_WAREHOUSE")`, so the UI shows where data
+lives; unset, definitions.py sets them to data/raw and data/warehouse/ogi.duckdb.
+"""
 
 from pathlib import Path
 
 import dagster as dg
 
 from pipeline import config
-from pipeline.cache import ParseCache
 
 
 class PipelinePaths(dg.ConfigurableResource):
-    """Folders from OGI_RAW_DIR / OGI_WAREHOUSE / OGI_CACHE_DIR (read when the run starts), else data/raw and
-    data/warehouse."""
+    """The raw folder and the warehouse file."""
 
     raw_dir: str = ""
     warehouse: str = ""
-    cache_dir: str = ""
 
     @property
     def raw_path(self) -> Path:
@@ -26,6 +26,6 @@ class PipelinePaths(dg.ConfigurableResource):
         return Path(self.warehouse) if self.warehouse else config.warehouse_path()
 
     @property
-    def parse_cache(self) -> ParseCache:
-        """Results of reading and extraction for unchanged files (OGI_CACHE_DIR, else next to the warehouse)."""
-        return ParseCache(Path(self.cache_dir) if self.cache_dir else config.cache_dir(self.warehouse_path))
+    def parts_path(self) -> Path:
+        """Where partition steps leave their Parquet batches for the publishing step (shared storage on a cluster)."""
+        return self.warehouse_path.with_name(self.warehouse_path.name + ".dagster.parts")

@@ -81,6 +81,13 @@ TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "actual": pl.Float64(),
         "message": pl.String(),
     },
+    # internal bookkeeping of incremental runs: what each report was built from (not part of the data model)
+    "ingest_state": {
+        "report_id": pl.String(),
+        "source_path": pl.String(),
+        "override_key": pl.String(),
+        "code_version": pl.String(),
+    },
 }
 
 FACT_TABLES = (

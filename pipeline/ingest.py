@@ -1,14 +1,21 @@
-"""The pipeline's stages as plain functions: raw files → normalized texts → sections and tables → issues.
+"""The pipeline's stages as plain functions, applied to one bounded batch of raw files at a time.
 
-The Dagster assets and the command line (`pipeline.run`) call the same functions in the same order, so what
-the UI materializes and what `ogi-ingest` builds are one thing. No stage raises for one bad report: a file
-that cannot be read becomes a `failed` report row with a one-sentence error, an extractor that crashes on
-one report marks it `partial` with an `extract.crash` issue, and every other report goes on.
+    summary = process_batch(jobs, out_dir)       # read → sections → tables → per-report rules → Parquet parts
+
+A batch is read, sectioned, extracted and validated (one pandera call per table type for the whole batch), then
+written as one Parquet file per warehouse table under `out_dir` and dropped from memory, so no stage ever holds
+the whole corpus. Rules that compare reports (cross_year.*) run later in DuckDB over the loaded tables
+(pipeline.warehouse.load). The command line (`pipeline.run`) and the Dagster assets call the same functions.
+
+No stage raises for one bad report: a file that cannot be read becomes a `failed` report row with a one-sentence
+error, an extractor that crashes on one report marks it `partial` with an `extract.crash` issue, and every other
+report goes on. Only a failure to write the batch's files (disk full) stops the run: nothing can be published.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
 import traceback
@@ -21,7 +28,6 @@ from pathlib import Path
 import polars as pl
 
 from pipeline import frames
-from pipeline.cache import ParseCache, entry_key
 from pipeline.reading.files import ReadError, read_report_bytes
 from pipeline.reading.metadata import (
     apply_overrides,
@@ -33,6 +39,7 @@ from pipeline.reading.metadata import (
 from pipeline.reading.sectioning import split_sections
 from pipeline.tables import extract_report_tables
 from pipeline.validation.rules import validate_facts, with_issue_counts
+from pipeline.version import code_version
 from schemas.legacy import check_legacy_indicators
 
 #: Files in the raw folder that are not reports.
@@ -52,6 +59,21 @@ class RawFile:
         return self.sha256[:16]
 
 
+@dataclass(frozen=True)
+class Job:
+    """One distinct document to ingest, with the metadata override that applies to it."""
+
+    raw: RawFile
+    override: dict | None = None
+
+    @property
+    def override_key(self) -> str:
+        """A hash of the override, so a changed override re-processes the file ('' when there is none)."""
+        if not self.override:
+            return ""
+        return hashlib.sha256(json.dumps(self.override, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
 @dataclass
 class ReportText:
     """One raw file after reading and metadata inference; `text` is None when it failed."""
@@ -67,6 +89,17 @@ class Extraction:
     crashed: dict[str, str] = field(default_factory=dict)  # report_id → error sentence
 
 
+@dataclass(frozen=True)
+class BatchSummary:
+    """What a batch wrote: (source_path, status) per report, for progress lines and the run summary."""
+
+    statuses: tuple[tuple[str, str], ...]
+
+
+class PartsWriteError(RuntimeError):
+    """The batch's Parquet files could not be written (disk full, permissions): nothing can be published."""
+
+
 def discover_raw_files(raw_dir: Path) -> list[RawFile]:
     """Every candidate report file below raw_dir (sorted), with its content hash."""
     files = []
@@ -80,6 +113,15 @@ def discover_raw_files(raw_dir: Path) -> list[RawFile]:
     return files
 
 
+def plan_jobs(raw_files: Iterable[RawFile], raw_dir: Path) -> list[Job]:
+    """One job per distinct document (identical bytes are ingested once, under the first path), with overrides."""
+    overrides = load_overrides(raw_dir)
+    unique: dict[str, RawFile] = {}
+    for raw in raw_files:
+        unique.setdefault(raw.report_id, raw)
+    return [Job(raw, overrides.get(raw.source_path)) for raw in unique.values()]
+
+
 def _report_row(raw: RawFile, **values) -> dict:
     return {
         "report_id": raw.report_id,
@@ -91,10 +133,11 @@ def _report_row(raw: RawFile, **values) -> dict:
     }
 
 
-def _crash_sentence(source_path: str, stage: str, exc: Exception) -> str:
+def crash_sentence(source_path: str, stage: str, exc: BaseException) -> str:
     """One sentence naming the file, the stage and where in our code it broke."""
-    where = traceback.extract_tb(exc.__traceback__)[-1]
-    return f"{source_path}: {stage} crashed ({type(exc).__name__}: {exc} at {Path(where.filename).name}:{where.lineno})."
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
+    return f"{source_path}: {stage} crashed ({type(exc).__name__}: {exc}{where})."
 
 
 def read_one(raw: RawFile, override: dict | None = None) -> ReportText:
@@ -106,7 +149,7 @@ def read_one(raw: RawFile, override: dict | None = None) -> ReportText:
     except OSError as exc:
         return ReportText(_report_row(raw, status="failed", error=f"{raw.source_path}: cannot be read ({exc})."), None)
     except Exception as exc:  # a reader bug on one file must not stop the others
-        return ReportText(_report_row(raw, status="failed", error=_crash_sentence(raw.source_path, "reading", exc)),
+        return ReportText(_report_row(raw, status="failed", error=crash_sentence(raw.source_path, "reading", exc)),
                           None)
     meta = infer_metadata(result.text)
     row = _report_row(raw, script=result.script, encoding=result.encoding, source_format=result.source_format)
@@ -124,57 +167,27 @@ def read_one(raw: RawFile, override: dict | None = None) -> ReportText:
 PARALLEL_MIN_FILES = 200
 
 
-def _read_one_args(args: tuple[RawFile, dict | None]) -> ReportText:
-    return read_one(*args)
+def _read_job(job: Job) -> ReportText:
+    return read_one(job.raw, job.override)
 
 
-def read_reports(
-    raw_files: Iterable[RawFile],
-    raw_dir: Path,
-    progress: Progress | None = None,
-    workers: int | None = None,
-    cache: ParseCache | None = None,
-) -> list[ReportText]:
-    """All raw files as ReportText, one row per distinct document (identical bytes are ingested once).
+def read_reports(raw_files: Iterable[RawFile], raw_dir: Path, progress: Progress | None = None,
+                 workers: int | None = None) -> list[ReportText]:
+    """All raw files as ReportText (identical bytes once), in file order; large folders read by worker processes.
 
-    Files whose bytes, override and code are unchanged come from the parse cache. The rest are read in
-    this process, or, for large batches, by one worker process per core ("spawn", since forking a process
-    that has started polars' thread pool can deadlock); results keep the file order either way.
+    Holds every text in memory: for tests, benchmarks and small folders. The main job streams batches instead.
     """
-    overrides = load_overrides(raw_dir)
-    unique: dict[str, RawFile] = {}
-    for raw in raw_files:
-        unique.setdefault(raw.report_id, raw)
-    jobs = [(raw, overrides.get(raw.source_path)) for raw in unique.values()]
-    keys = [entry_key(raw.report_id, override) for raw, override in jobs]
-    done: dict[int, ReportText] = {}
-    if cache is not None:
-        for i, ((raw, _), key) in enumerate(zip(jobs, keys, strict=True)):
-            cached = cache.get("read", key)
-            if cached is not None:
-                cached.row["source_path"] = raw.source_path  # the same bytes may have been renamed
-                done[i] = cached
-    todo = [i for i in range(len(jobs)) if i not in done]
+    jobs = plan_jobs(raw_files, raw_dir)
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    pool = None
-    if workers > 1 and len(todo) >= PARALLEL_MIN_FILES:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        results: Iterable[ReportText] = pool.map(_read_one_args, [jobs[i] for i in todo], chunksize=16)
+    if workers > 1 and len(jobs) >= PARALLEL_MIN_FILES:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            results = list(pool.map(_read_job, jobs, chunksize=16))
     else:
-        results = map(_read_one_args, [jobs[i] for i in todo])
-    try:
-        for n, (i, report) in enumerate(zip(todo, results, strict=True), start=1):
-            done[i] = report
-            if cache is not None:
-                cache.put("read", keys[i], report)
-            if progress:
-                progress(n, len(todo), f"read {report.row['source_path']}: {report.row['status']}")
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-    if progress and len(todo) < len(jobs):
-        progress(len(jobs), len(jobs), f"{len(jobs) - len(todo)} unchanged report(s) taken from the parse cache")
-    return [done[i] for i in range(len(jobs))]
+        results = [_read_job(job) for job in jobs]
+    if progress:
+        for n, report in enumerate(results, start=1):
+            progress(n, len(results), f"read {report.row['source_path']}: {report.row['status']}")
+    return results
 
 
 def section_reports(reports: Iterable[ReportText]) -> pl.DataFrame:
@@ -188,29 +201,21 @@ def section_reports(reports: Iterable[ReportText]) -> pl.DataFrame:
     return frames.frame("report_sections", rows)
 
 
-def extract_tables(
-    reports: Iterable[ReportText], progress: Progress | None = None, cache: ParseCache | None = None
-) -> Extraction:
-    """Fact frames and extract.* issues over all readable reports (unchanged ones from the parse cache)."""
+def extract_tables(reports: Iterable[ReportText], progress: Progress | None = None) -> Extraction:
+    """Fact frames and extract.* issues over the readable reports."""
     reports = [r for r in reports if r.text is not None]
     parts: dict[str, list[pl.DataFrame]] = {t: [] for t in frames.FACT_TABLES}
     issue_rows: list[dict] = []
     crashed: dict[str, str] = {}
     for i, r in enumerate(reports, start=1):
         rid = r.row["report_id"]
-        key = f"{rid}-{r.row['template']}"
-        result = cache.get("extract", key) if cache is not None else None
-        if result is None:
-            try:
-                result = extract_report_tables(r.text, rid, r.row["template"])
-            except Exception as exc:  # one report's bad layout must not stop the others
-                crashed[rid] = _crash_sentence(r.row["source_path"], "table extraction", exc)
-                issue_rows.append({"report_id": rid, "rule_id": "extract.crash", "severity": "error",
-                                   "table_name": None, "location": None, "message": crashed[rid]})
-                continue
-            if cache is not None:
-                cache.put("extract", key, result)
-        facts, issues = result
+        try:
+            facts, issues = extract_report_tables(r.text, rid, r.row["template"])
+        except Exception as exc:  # one report's bad layout must not stop the others
+            crashed[rid] = crash_sentence(r.row["source_path"], "table extraction", exc)
+            issue_rows.append({"report_id": rid, "rule_id": "extract.crash", "severity": "error",
+                               "table_name": None, "location": None, "message": crashed[rid]})
+            continue
         for table, df in facts.items():
             parts[table].append(df)
         issue_rows.extend({**issue, "report_id": rid} for issue in issues)
@@ -223,15 +228,16 @@ def extract_tables(
     )
 
 
-def validate(reports: list[ReportText], extraction: Extraction) -> pl.DataFrame:
-    """Every validation issue: extraction's own, the arithmetic and cross-year rules, the legacy sums."""
+def validate(reports: list[ReportText], extraction: Extraction, cross_year: bool = True) -> pl.DataFrame:
+    """Validation issues: extraction's own, the arithmetic and narrative rules, the legacy sums, and (unless
+    `cross_year` is False, as in batches whose neighbours are elsewhere) the cross-year rules."""
     report_frame = build_reports_frame(reports, extraction, frames.empty("validation_issues"))
     texts = {r.row["report_id"]: r.text for r in reports if r.text is not None}
     return frames.concat(
         "validation_issues",
         [
             extraction.issues,
-            validate_facts(extraction.facts, report_frame, texts),
+            validate_facts(extraction.facts, report_frame, texts, cross_year=cross_year),
             check_legacy_indicators(extraction.facts["fact_legacy_indicators"]),
         ],
     )
@@ -255,3 +261,55 @@ def build_reports_frame(reports: list[ReportText], extraction: Extraction, issue
         rows.append(row)
     reports_frame = frames.frame("reports", rows).with_columns(issuer_key(pl.col("issuer")).alias("issuer_key"))
     return with_issue_counts(reports_frame, issues)
+
+
+def batch_tables(jobs: list[Job]) -> dict[str, pl.DataFrame]:
+    """Every warehouse table's rows for one batch, per-report rules applied (cross-year rules are not)."""
+    reports = [read_one(job.raw, job.override) for job in jobs]
+    extraction = extract_tables(reports)
+    issues = validate(reports, extraction, cross_year=False)
+    state = frames.frame("ingest_state", [
+        {"report_id": job.raw.report_id, "source_path": job.raw.source_path, "override_key": job.override_key,
+         "code_version": code_version()} for job in jobs
+    ])
+    return {
+        "reports": build_reports_frame(reports, extraction, issues),
+        "report_sections": section_reports(reports),
+        **extraction.facts,
+        "validation_issues": issues,
+        "ingest_state": state,
+    }
+
+
+def failed_batch_tables(job: Job, sentence: str) -> dict[str, pl.DataFrame]:
+    """The rows of a report whose processing crashed its worker: a failed report, so nothing is lost."""
+    row = _report_row(job.raw, status="failed", error=sentence)
+    return {
+        "reports": frames.frame("reports", [row]),
+        "ingest_state": frames.frame("ingest_state", [{
+            "report_id": job.raw.report_id, "source_path": job.raw.source_path,
+            "override_key": job.override_key, "code_version": code_version()}]),
+    }
+
+
+def write_parts(tables: dict[str, pl.DataFrame], out_dir: Path) -> None:
+    """One Parquet file per non-empty table in out_dir, written to a temporary name and renamed when whole."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for table, df in tables.items():
+            if df.height:
+                tmp = out_dir / f"{table}.parquet.tmp"
+                frames.conform(df, table).write_parquet(tmp, compression="zstd", statistics=False)
+                os.replace(tmp, out_dir / f"{table}.parquet")
+    except OSError as exc:
+        for tmp in out_dir.glob("*.tmp"):
+            tmp.unlink(missing_ok=True)
+        raise PartsWriteError(f"cannot write the batch files in {out_dir} ({exc.strerror or exc})") from exc
+
+
+def process_batch(jobs: list[Job], out_dir: Path) -> BatchSummary:
+    """A batch from raw bytes to Parquet parts; returns only what progress reporting needs."""
+    tables = batch_tables(jobs)
+    write_parts(tables, out_dir)
+    reports = tables["reports"]
+    return BatchSummary(tuple(zip(reports["source_path"], reports["status"], strict=True)))

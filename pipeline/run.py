@@ -1,84 +1,122 @@
-"""The main job from the command line: ingest every report in the raw folder into the warehouse.
+"""The main job from the command line: ingest the raw folder into the warehouse, applying only what changed.
 
-    ogi-ingest [--raw DIR] [--warehouse FILE]        (defaults: $OGI_RAW_DIR / $OGI_WAREHOUSE, then data/…)
+    ogi-ingest [--raw DIR] [--warehouse FILE] [--full] [--quiet]   (defaults: $OGI_RAW_DIR / $OGI_WAREHOUSE)
 
-Prints progress per report and a summary at the end; exits 0 even when some reports failed (they are
-recorded in `reports` with their error), non-zero only when the warehouse could not be written.
+Shows a progress bar and prints a summary at the end; exits 0 even when some reports failed (they are recorded
+in `reports` with their error), non-zero only when the warehouse could not be published, with one sentence
+saying why (the previous warehouse is then unchanged).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+from tqdm import tqdm
 
 from pipeline import config
-from pipeline.cache import ParseCache
-from pipeline.ingest import (
-    build_reports_frame,
-    discover_raw_files,
-    extract_tables,
-    read_reports,
-    section_reports,
-    validate,
+from pipeline.batching import run_batches
+from pipeline.ingest import BatchSummary, PartsWriteError
+from pipeline.plan import RunPlan, batches, plan_run
+from pipeline.warehouse.load import (
+    Changes,
+    WarehouseBusy,
+    connect,
+    publish,
+    published_state,
+    read_tables,
+    remove_leftovers,
 )
-from pipeline.warehouse.load import write_warehouse
+
+#: reports per batch: big enough that per-batch costs (a pandera call per table, a Parquet file) vanish,
+#: small enough that a batch's texts and frames stay a few tens of MB
+BATCH_SIZE = 256
 
 
 @dataclass
 class RunResult:
-    tables: dict[str, pl.DataFrame]
+    warehouse: Path
+    plan: RunPlan
     row_counts: dict[str, int]
     seconds: float
-    cache_hits: int = 0
+    statuses: Counter = field(default_factory=Counter)  # of the reports processed in this run
+    notes: list[str] = field(default_factory=list)
+    published: bool = True
+
+    @property
+    def tables(self) -> dict[str, pl.DataFrame]:
+        """The published tables as frames (reads the whole warehouse: for tests and small folders)."""
+        return read_tables(self.warehouse)
 
 
-def run_pipeline(raw_dir: Path, warehouse: Path, progress=None, cache_dir: Path | None = None,
-                 use_cache: bool = True) -> RunResult:
-    """All stages over the raw folder, then one atomic load; the same sequence the Dagster assets run."""
+def run_pipeline(raw_dir: Path, warehouse: Path, progress=None, workers: int | None = None,
+                 batch_size: int = BATCH_SIZE, full: bool = False) -> RunResult:
+    """Plan against the published warehouse, process new and changed files in batches, publish atomically.
+
+    `progress(done, total, message)` is called after each batch. Nothing is published when nothing changed."""
     started = time.perf_counter()
-    cache = ParseCache(cache_dir or config.cache_dir(warehouse)) if use_cache else None
-    raw_files = discover_raw_files(raw_dir)
-    reports = read_reports(raw_files, raw_dir, progress, cache=cache)
-    sections = section_reports(reports)
-    extraction = extract_tables(reports, cache=cache)
-    issues = validate(reports, extraction)
-    tables = {
-        "reports": build_reports_frame(reports, extraction, issues),
-        "report_sections": sections,
-        **extraction.facts,
-        "validation_issues": issues,
-    }
-    counts = write_warehouse(warehouse, tables)
-    return RunResult(tables, counts, time.perf_counter() - started, cache.hits if cache else 0)
+    notes = [f"removed leftover {p.name} of an interrupted run." for p in remove_leftovers(warehouse)]
+    state, found = published_state(warehouse)
+    notes += found
+    plan = plan_run(raw_dir, None if full else state)
+    statuses: Counter = Counter()
+    if not plan.has_changes:
+        return RunResult(warehouse, plan, {}, time.perf_counter() - started, statuses, notes, published=False)
+    parts_dir = warehouse.with_name(f"{warehouse.name}.{os.getpid()}.parts")
+    shutil.rmtree(parts_dir, ignore_errors=True)
+    done = 0
+
+    def on_batch(summary: BatchSummary) -> None:
+        nonlocal done
+        done += len(summary.statuses)
+        statuses.update(status for _, status in summary.statuses)
+        if progress:
+            progress(done, len(plan.todo), summary.statuses[-1][0])
+
+    try:
+        run_batches(batches(plan.todo, batch_size), parts_dir, on_batch, workers)
+        changes = Changes(parts_dir, plan.gone, plan.renames, plan.full_rebuild)
+        counts = publish(warehouse, changes)
+    finally:
+        shutil.rmtree(parts_dir, ignore_errors=True)
+    return RunResult(warehouse, plan, counts, time.perf_counter() - started, statuses, notes)
 
 
-def format_summary(result: RunResult, warehouse: Path) -> str:
-    reports = result.tables["reports"]
-    issues = result.tables["validation_issues"]
-    n = reports.height
-    lines = [
-        "",
-        f"Ingested {n} report(s) in {result.seconds:.2f} s ({n / max(result.seconds, 1e-9):.1f} reports/s) → {warehouse}",
-    ]
-    if result.cache_hits:
-        lines.append(f"  ({result.cache_hits} read/extract results reused from the parse cache: unchanged files)")
-    for status in ("ok", "partial", "failed"):
-        lines.append(f"  {status:<8}{reports.filter(pl.col('status') == status).height:>6}")
-    lines.append("Rows loaded:")
-    lines += [f"  {table:<28}{count:>8}" for table, count in result.row_counts.items()]
-    if issues.height:
+def format_summary(result: RunResult) -> str:
+    plan = result.plan
+    n = len(plan.todo)
+    lines = [""]
+    lines += [f"Note: {note}" for note in result.notes]
+    if not result.published:
+        lines.append(f"Nothing changed since the last run ({plan.unchanged} report(s) up to date) → {result.warehouse}")
+        return "\n".join(lines)
+    kind = "full rebuild" if plan.full_rebuild else "incremental"
+    lines.append(f"Ingested {n} report(s) in {result.seconds:.2f} s ({n / max(result.seconds, 1e-9):.1f} reports/s, "
+                 f"{kind}: new or changed files only) → {result.warehouse}")
+    lines.append(f"  unchanged {plan.unchanged}, removed {len(plan.gone)}, renamed {len(plan.renames)}")
+    lines += [f"  {status:<8}{result.statuses.get(status, 0):>8}" for status in ("ok", "partial", "failed")]
+    lines.append("Rows in the warehouse:")
+    lines += [f"  {table:<28}{count:>9}" for table, count in result.row_counts.items() if table != "ingest_state"]
+    with connect(result.warehouse, read_only=True) as con:
+        by_rule = con.sql("""SELECT rule_id, severity, count(*) FROM validation_issues
+                             GROUP BY ALL ORDER BY rule_id""").fetchall()
+        problems = con.sql("""SELECT status, error FROM reports WHERE status <> 'ok'
+                              ORDER BY status, source_path LIMIT 50""").fetchall()
+        n_problems = con.sql("SELECT count(*) FROM reports WHERE status <> 'ok'").fetchall()[0][0]
+    if by_rule:
         lines.append("Validation issues by rule:")
-        by_rule = issues.group_by("rule_id", "severity").len().sort("rule_id")
-        lines += [f"  {r['rule_id']:<32}{r['severity']:<9}{r['len']:>6}" for r in by_rule.iter_rows(named=True)]
-    problems = reports.filter(pl.col("status") != "ok")
-    if problems.height:
-        lines.append("Reports not fully loaded:")
-        lines += [f"  [{r['status']}] {r['error']}" for r in problems.iter_rows(named=True)]
+        lines += [f"  {rule:<40}{severity:<9}{count:>7}" for rule, severity, count in by_rule]
+    if problems:
+        lines.append(f"Reports not fully loaded ({n_problems}; first {len(problems)}; "
+                     "see reports.error and validation_issues):")
+        lines += [f"  [{status}] {error}" for status, error in problems]
     return "\n".join(lines)
 
 
@@ -86,23 +124,36 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ogi-ingest", description=__doc__.split("\n")[0])
     parser.add_argument("--raw", type=Path, default=None, help="raw folder (default $OGI_RAW_DIR or data/raw)")
     parser.add_argument("--warehouse", type=Path, default=None,
-                        help="DuckDB file (default $OGI_WAREHOUSE or data/warehouse/ogi.duckdb)")
-    parser.add_argument("--quiet", action="store_true", help="no per-report progress lines")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="parse every file again (default: reuse results for unchanged files and code)")
+                        help="warehouse file (default $OGI_WAREHOUSE or data/warehouse/ogi.duckdb)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--full", action="store_true", help="process every file again into a fresh warehouse")
     args = parser.parse_args(argv)
     raw_dir = args.raw or config.raw_dir()
     warehouse = args.warehouse or config.warehouse_path()
     if not raw_dir.is_dir():
         print(f"error: raw folder {raw_dir} does not exist", file=sys.stderr)
         return 2
+    bar = tqdm(total=0, unit="report", disable=args.quiet, desc="ingest", dynamic_ncols=True)
 
-    def progress(i: int, total: int, message: str) -> None:
-        if not args.quiet:
-            print(f"[{i}/{total}] {message}", flush=True)
+    def progress(done: int, total: int, last: str) -> None:
+        bar.total = total
+        bar.n = done
+        bar.set_postfix_str(last[-40:], refresh=False)
+        bar.refresh()
 
-    result = run_pipeline(raw_dir, warehouse, progress, use_cache=not args.no_cache)
-    print(format_summary(result, warehouse))
+    try:
+        result = run_pipeline(raw_dir, warehouse, progress, full=args.full)
+    except (WarehouseBusy, PartsWriteError) as exc:
+        bar.close()
+        print(f"error: {exc} The published warehouse was not changed.", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        bar.close()
+        print(f"error: the warehouse could not be written ({exc.strerror or exc}: {exc.filename or warehouse}); "
+              "the published warehouse was not changed.", file=sys.stderr)
+        return 1
+    bar.close()
+    print(format_summary(result))
     return 0
 
 

@@ -14,8 +14,9 @@ import duckdb
 import pytest
 import requests
 
-from assets.checks import rule_family_checks
 from assets.definitions import defs, pipeline_assets
+from assets.ingestion import WAREHOUSE_TABLES, report_batches
+from assets.partitions import ALL_BUCKETS_TAGS
 from assets.resources import PipelinePaths
 from tests.conftest import SEEDS
 
@@ -24,27 +25,40 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_definitions_wire_the_pipeline():
     keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert keys == {"raw_report_files", "report_texts", "report_sections", "fact_tables", "validation_issues",
-                    "warehouse"}
+    assert keys == {"report_batches", *WAREHOUSE_TABLES}
+    assert set(WAREHOUSE_TABLES) == {"reports", "report_sections", "fact_requests", "fact_review_results",
+                                     "fact_proactive_disclosure", "fact_legacy_indicators", "validation_issues"}
     schedule = defs.resolve_schedule_def("nightly_ingest")
     assert schedule.execution_timezone == "Asia/Shanghai"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    graph = defs.resolve_asset_graph()
+    checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    assert ("fact_requests", "requests_rules") in checks and ("fact_review_results", "review_rules") in checks
+    spec = graph.get(dg.AssetKey("fact_requests"))
+    assert {"duckdb", "polars"} <= set(spec.kinds)
+    assert [c.name for c in spec.metadata["dagster/column_schema"].columns][:3] == [
+        "report_id", "row_code", "applicant"]
 
 
 def test_materialize_in_process(tmp_path):
     warehouse = tmp_path / "w.duckdb"
-    result = dg.materialize(
-        [*pipeline_assets, *rule_family_checks],
-        resources={"paths": PipelinePaths(raw_dir=str(SEEDS), warehouse=str(warehouse))},
-        instance=dg.DagsterInstance.ephemeral(),
-    )
+    resources = {"paths": PipelinePaths(raw_dir=str(SEEDS), warehouse=str(warehouse))}
+    instance = dg.DagsterInstance.ephemeral()
+    # one bucket through the partitioned step; the publishing step completes the rest of the folder
+    first = dg.materialize([report_batches], partition_key="0", resources=resources, instance=instance)
+    assert first.success
+    result = dg.materialize(pipeline_assets, selection=WAREHOUSE_TABLES, resources=resources, instance=instance)
     assert result.success
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.sql("SELECT count(*) FROM reports").fetchall() == [(5,)]
+    counts = {m.asset_key.to_user_string(): m.metadata["dagster/row_count"].value
+              for m in result.get_asset_materialization_events() for m in [m.materialization]}
+    assert counts["reports"] == 5 and counts["fact_requests"] > 0
     checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert {"requests_rules", "review_rules", "narrative_rules", "extract_rules"} <= set(checks)
     assert checks["requests_rules"].passed is False  # seed 000's table 三 does not add up
     assert checks["requests_rules"].metadata["failures"].value >= 5
+    assert "株洲市 2019" in checks["requests_rules"].metadata["sample"].value
 
 
 def _free_port() -> int:
@@ -98,11 +112,12 @@ def test_webserver_launches_a_materialization(tmp_path):
                 "repositoryLocationName": "assets.definitions",
                 "repositoryName": "__repository__",
                 "pipelineName": "__ASSET_JOB",
-                "assetSelection": [{"path": [k]} for k in ("raw_report_files", "report_texts", "report_sections",
-                                                          "fact_tables", "validation_issues", "warehouse")],
+                "assetSelection": [{"path": [k]} for k in ("report_batches", *WAREHOUSE_TABLES)],
             },
             "mode": "default",
-            "executionMetadata": {"tags": [{"key": "dagster/from_ui", "value": "test"}]},
+            # what the UI's "Materialize all" launches for a single-run backfill: one run over every bucket
+            "executionMetadata": {"tags": [{"key": "dagster/from_ui", "value": "test"},
+                                           *({"key": k, "value": v} for k, v in ALL_BUCKETS_TAGS.items())]},
         }
         launched = requests.post(f"{url}/graphql", json={"query": LAUNCH, "variables": {"executionParams": params}},
                                  timeout=60).json()
@@ -126,9 +141,7 @@ def test_webserver_launches_a_materialization(tmp_path):
 
 
 def test_every_rule_family_has_a_check():
-    from assets.checks import RULE_FAMILIES as CHECKED
     from pipeline.validation.families import RULE_FAMILIES
 
-    assert set(RULE_FAMILIES) | {"extract", "legacy"} <= set(CHECKED)
-    names = {key.name for checks in rule_family_checks for key in checks.check_keys}
-    assert names == {f"{family}_rules" for family in CHECKED}
+    names = {k.name for k in defs.resolve_asset_graph().asset_check_keys}
+    assert names == {f"{family}_rules" for family in RULE_FAMILIES}

@@ -46,5 +46,17 @@ FAMILY_DESCRIPTIONS: dict[str, str] = {
 }
 
 
+#: the warehouse table each family's check is attached to in the Dagster UI
+FAMILY_TABLES: dict[str, str] = {
+    "extract": "reports",
+    "requests": "fact_requests",
+    "review": "fact_review_results",
+    "proactive": "fact_proactive_disclosure",
+    "legacy": "fact_legacy_indicators",
+    "narrative": "report_sections",
+    "cross_year": "validation_issues",
+}
+
+
 def family_of(rule_id: str) -> str:
     return rule_id.partition(".")[0]

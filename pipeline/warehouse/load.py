@@ -1,25 +1,35 @@
-"""Loading the frames into the DuckDB warehouse, all or nothing.
+"""Publishing batches of Parquet parts into the DuckDB warehouse, incrementally and all or nothing.
 
-DuckDB lets one process write a file and blocks every other process while it does, so the warehouse is
-never written in place: a run builds a complete new file next to it (`ogi.duckdb.<pid>.staging`), inserts every
-table inside one transaction, checkpoints, closes, and publishes it with an atomic `os.replace`. A crash
-midway leaves the previous warehouse untouched; users' open connections keep their snapshot and new ones see
-the new file. The file is created with storage compatibility v1.5.0 so the duckdb CLI (1.5.x) opens it.
-Loading is idempotent: the same raw files give the same rows (a report's `ingested_at` is kept from the
-previous warehouse while its bytes are unchanged).
+DuckDB lets one process write a file and blocks every other process while it does, so the warehouse is never
+written in place: a run copies the published file to `ogi.duckdb.<pid>.staging` (or starts an empty one for a
+full rebuild), applies its changes there inside one transaction — delete the reports that were deleted or
+changed, `INSERT … SELECT FROM read_parquet(…)` the new batches, rename moved files, re-run the cross-year rules
+for the issuers it touched, recount issues —, checkpoints, closes, and publishes with an atomic `os.replace`.
+A crash at any moment leaves the published file as it was; users' open connections keep their snapshot.
+The file is created with storage compatibility v1.5.0 so the duckdb CLI (1.5.x) opens it.
+
+Damaged state of our own is set aside, never trusted: staging files and part folders of runs whose process is
+gone are deleted, and a stale `ogi.duckdb.wal` left by another program (which makes every open fail) is moved
+to `ogi.duckdb.wal.stale-<time>` before reading. A warehouse held open read-write by another process cannot be
+read or published over safely: the run stops with `WarehouseBusy` and changes nothing.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from contextlib import contextmanager, suppress
+import re
+import shutil
+import time
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from pipeline import frames
+from pipeline.validation.cross_year import cross_year_issues_sql
 from pipeline.warehouse.views import REQUESTS_BY_YEAR_SQL
 
 STORAGE_CONFIG = {"storage_compatibility_version": "v1.5.0"}
@@ -30,14 +40,31 @@ _DUCKDB_TYPES = {
     pl.Int64: "BIGINT",
     pl.Float64: "DOUBLE",
     pl.Datetime: "TIMESTAMP",
+    pl.Boolean: "BOOLEAN",
 }
 
-TABLE_ORDER = ("reports", "report_sections", *frames.FACT_TABLES, "validation_issues")
+TABLE_ORDER = ("reports", "report_sections", *frames.FACT_TABLES, "validation_issues", "ingest_state")
+#: tables whose rows belong to one report (all of them: every table has report_id)
+REPORT_TABLES = TABLE_ORDER
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse open read-write; the message is one sentence saying so."""
+
+
+@dataclass
+class Changes:
+    """What a run applies to the published warehouse."""
+
+    parts_dir: Path
+    gone: list[str] = field(default_factory=list)  # report_ids to remove (deleted, edited, reprocessed)
+    renames: dict[str, str] = field(default_factory=dict)  # report_id → new source_path (same bytes)
+    full_rebuild: bool = False
 
 
 def table_ddl(table: str) -> str:
     cols = [f'"{name}" {_DUCKDB_TYPES[type(dtype)]}' for name, dtype in frames.TABLE_SCHEMAS[table].items()]
-    if table == "reports":
+    if table in ("reports", "ingest_state"):
         cols[0] += " PRIMARY KEY"
     return f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(cols)})"
 
@@ -57,47 +84,159 @@ def connect(path: Path, read_only: bool = False):
         con.close()
 
 
-def previous_ingested_at(path: Path) -> dict[str, object]:
-    """report_id → ingested_at from the published warehouse, if it can be read now."""
-    if not path.exists():
-        return {}
-    with suppress(duckdb.Error), connect(path, read_only=True) as con:
-        return dict(con.sql("SELECT report_id, ingested_at FROM reports").fetchall())
-    return {}
+# ---------------------------------------------------------------- leftovers and damaged state
 
-
-def write_warehouse(path: Path, tables: Mapping[str, pl.DataFrame]) -> dict[str, int]:
-    """Build the whole warehouse in a staging file and publish it atomically; return row counts per table."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    keep = previous_ingested_at(path)
-    reports = tables["reports"]
-    if keep and reports.height:
-        reports = reports.with_columns(
-            pl.col("report_id").replace_strict(keep, default=None, return_dtype=pl.Datetime("us")).alias("_prev")
-        ).with_columns(pl.coalesce("_prev", "ingested_at").alias("ingested_at")).drop("_prev")
-    staged = {**tables, "reports": reports}
-    # one staging file per process: two runs at once (CLI beside Dagster) never write into each other's file;
-    # the last one to finish is published, whole
-    staging = path.with_name(f"{path.name}.{os.getpid()}.staging")
-    for leftover in (staging, staging.with_name(staging.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    counts: dict[str, int] = {}
+def _pid_alive(pid: int) -> bool:
     try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(path: Path) -> list[Path]:
+    """Delete staging files and part folders of earlier runs whose process no longer exists."""
+    removed = []
+    pattern = re.compile(rf"^{re.escape(path.name)}\.(\d+)\.(staging(?:\.wal)?|parts)$")
+    if not path.parent.is_dir():
+        return removed
+    for leftover in path.parent.iterdir():
+        m = pattern.match(leftover.name)
+        if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
+
+
+def _set_aside_stale_wal(path: Path) -> Path | None:
+    wal = path.with_name(path.name + ".wal")
+    if not wal.exists():
+        return None
+    aside = wal.with_name(f"{wal.name}.stale-{time.strftime('%Y%m%d-%H%M%S')}")
+    os.replace(wal, aside)
+    return aside
+
+
+def published_state(path: Path) -> tuple[pl.DataFrame | None, list[str]]:
+    """(ingest_state of the published warehouse or None when there is none usable, notes about what was set aside).
+
+    A warehouse that exists but cannot be opened because another process holds it read-write raises
+    WarehouseBusy; one that is damaged or from an older layout is rebuilt (None)."""
+    notes: list[str] = []
+    if not path.exists():
+        return None, notes
+    for attempt in range(2):
+        try:
+            with connect(path, read_only=True) as con:
+                tables = {r[0] for r in con.sql("SELECT table_name FROM duckdb_tables()").fetchall()}
+                if "ingest_state" not in tables:
+                    notes.append(f"{path.name} has no ingest_state table (built by an older version): rebuilt.")
+                    return None, notes
+                return con.sql("SELECT * FROM ingest_state").pl(), notes
+        except duckdb.Error as exc:
+            text = str(exc)
+            if "lock" in text.lower():
+                raise WarehouseBusy(f"the warehouse {path} is held open read-write by another process "
+                                    "(close that connection and run again); nothing was changed.") from exc
+            if attempt == 0 and "WAL" in text and (aside := _set_aside_stale_wal(path)) is not None:
+                notes.append(f"a stale write-ahead log next to {path.name} did not match it and was moved to "
+                             f"{aside.name}.")
+                continue
+            notes.append(f"{path.name} could not be read ({text.splitlines()[0]}): rebuilt from the raw files.")
+            return None, notes
+    return None, notes
+
+
+# ---------------------------------------------------------------- publishing
+
+def _parts(parts_dir: Path, table: str) -> list[str]:
+    return sorted(str(p) for p in parts_dir.rglob(f"{table}.parquet"))
+
+
+def _id_list(con: duckdb.DuckDBPyConnection, name: str, ids: Iterable[str]) -> None:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (report_id VARCHAR)")
+    ids = list(ids)
+    if ids:
+        con.execute(f"INSERT INTO {name} SELECT unnest(?::VARCHAR[])", [ids])
+
+
+def _apply(con: duckdb.DuckDBPyConnection, changes: Changes) -> None:
+    for table in TABLE_ORDER:
+        con.execute(table_ddl(table))
+    new_reports = _parts(changes.parts_dir, "reports")
+    _id_list(con, "gone", changes.gone)
+    if new_reports:
+        con.execute("INSERT INTO gone SELECT report_id FROM read_parquet(?)", [new_reports])
+    # issuers whose cross-year comparisons may change: those of removed and of new reports
+    con.execute("""CREATE OR REPLACE TEMP TABLE touched_keys AS
+                   SELECT DISTINCT issuer_key FROM reports WHERE report_id IN (SELECT report_id FROM gone)""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE kept_ingested_at AS
+                   SELECT report_id, ingested_at FROM reports WHERE report_id IN (SELECT report_id FROM gone)""")
+    for table in reversed(TABLE_ORDER):
+        con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM gone)")
+    for table in TABLE_ORDER:
+        files = _parts(changes.parts_dir, table)
+        if files:
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?)", [files])
+    # a report re-built with unchanged bytes (new code or override) keeps the time it was first ingested
+    con.execute("""UPDATE reports SET ingested_at = k.ingested_at FROM kept_ingested_at k
+                   WHERE reports.report_id = k.report_id""")
+    if changes.renames:
+        con.execute("CREATE OR REPLACE TEMP TABLE renamed (report_id VARCHAR, source_path VARCHAR)")
+        con.execute("INSERT INTO renamed SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+                    [list(changes.renames), list(changes.renames.values())])
+        for table in ("reports", "ingest_state"):
+            con.execute(f"""UPDATE {table} SET source_path = r.source_path FROM renamed r
+                            WHERE {table}.report_id = r.report_id""")
+    if new_reports:
+        con.execute("INSERT INTO touched_keys SELECT DISTINCT issuer_key FROM read_parquet(?)", [new_reports])
+    con.execute("""DELETE FROM validation_issues WHERE starts_with(rule_id, 'cross_year.') AND report_id IN
+                   (SELECT report_id FROM reports WHERE issuer_key IN (SELECT issuer_key FROM touched_keys))""")
+    con.execute(f"INSERT INTO validation_issues BY NAME {cross_year_issues_sql('touched_keys')}")
+    con.execute("""UPDATE reports SET n_errors = c.e, n_warnings = c.w FROM (
+                       SELECT r.report_id,
+                              CAST(count(v.report_id) FILTER (WHERE v.severity = 'error') AS INTEGER) AS e,
+                              CAST(count(v.report_id) FILTER (WHERE v.severity = 'warning') AS INTEGER) AS w
+                       FROM reports r LEFT JOIN validation_issues v USING (report_id)
+                       GROUP BY r.report_id) c
+                   WHERE reports.report_id = c.report_id
+                     AND (reports.n_errors IS DISTINCT FROM c.e OR reports.n_warnings IS DISTINCT FROM c.w)""")
+    for ddl in view_ddl():
+        con.execute(ddl)
+
+
+def publish(path: Path, changes: Changes) -> dict[str, int]:
+    """Apply `changes` to a copy of the published warehouse (an empty one for a full rebuild) and swap it in
+    atomically; return the row count of every table."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f"{path.name}.{os.getpid()}.staging")
+    wal = staging.with_name(staging.name + ".wal")
+    for leftover in (staging, wal):
+        leftover.unlink(missing_ok=True)
+    try:
+        if path.exists() and not changes.full_rebuild:
+            shutil.copyfile(path, staging)
         with connect(staging) as con:
+            con.execute("SET preserve_insertion_order = false")
             con.execute("BEGIN TRANSACTION")
-            for table in TABLE_ORDER:
-                con.execute(table_ddl(table))
-                df = frames.conform(staged.get(table, frames.empty(table)), table)
-                con.register("incoming", df)
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-                con.unregister("incoming")
-                counts[table] = df.height
-            for ddl in view_ddl():
-                con.execute(ddl)
+            _apply(con, changes)
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
+            counts = {t: con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLE_ORDER}
         os.replace(staging, path)
+        _set_aside_stale_wal(path)  # a log of the file just replaced can only be stale now
     finally:
         staging.unlink(missing_ok=True)
-        staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
+        wal.unlink(missing_ok=True)
     return counts
+
+
+def read_tables(path: Path, tables: Iterable[str] = TABLE_ORDER) -> dict[str, pl.DataFrame]:
+    """Whole tables of the published warehouse as polars frames (for tests and small warehouses)."""
+    with connect(path, read_only=True) as con:
+        return {t: con.sql(f"SELECT * FROM {t}").pl() for t in tables}

@@ -1,0 +1,117 @@
+"""Running batches on worker processes: each batch writes its own Parquet parts; a crash costs one report.
+
+Large runs use one spawned worker per core ("spawn", since forking a process that has started polars' thread
+pool can deadlock); small ones run in this process, where starting workers would cost more than it saves.
+A batch whose worker raises or dies is retried report by report, each in a fresh worker, so one report can
+never take its batch down: a report that still crashes becomes a `failed` row saying so. Workers watch their
+parent and exit when it is gone, so a `kill -9` of the run leaves no process behind.
+In Dagster the same `process_batch` runs per partition under Dagster's own executors instead.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from pipeline.ingest import (
+    PARALLEL_MIN_FILES,
+    BatchSummary,
+    Job,
+    PartsWriteError,
+    crash_sentence,
+    failed_batch_tables,
+    process_batch,
+    write_parts,
+)
+
+OnBatch = Callable[[BatchSummary], None]
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: a thread that ends this process as soon as the parent process is gone."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_exit_with_parent, initargs=(os.getpid(),))
+
+
+def _retry_alone(job: Job, out_dir: Path, in_process: bool) -> BatchSummary:
+    """One report of a failed batch, on its own; if it crashes again it is recorded as failed."""
+    try:
+        if in_process:
+            return process_batch([job], out_dir)
+        with _pool(1) as pool:
+            return pool.submit(process_batch, [job], out_dir).result()
+    except PartsWriteError:
+        raise
+    except BrokenProcessPool:
+        sentence = f"{job.raw.source_path}: the worker process died while processing this file (it was retried alone)."
+    except Exception as exc:
+        sentence = crash_sentence(job.raw.source_path, "processing", exc)
+    write_parts(failed_batch_tables(job, sentence), out_dir)
+    return BatchSummary(((job.raw.source_path, "failed"),))
+
+
+def run_batches(batches: list[list[Job]], parts_dir: Path, on_batch: OnBatch | None = None,
+                workers: int | None = None) -> None:
+    """Process every batch into `parts_dir/<batch number>/`, in parallel when the run is large enough."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    n_jobs = sum(len(b) for b in batches)
+    failed: list[tuple[int, list[Job]]] = []
+    in_process = workers <= 1 or n_jobs < PARALLEL_MIN_FILES
+
+    def done(summary: BatchSummary) -> None:
+        if on_batch:
+            on_batch(summary)
+
+    if in_process:
+        for i, batch in enumerate(batches):
+            try:
+                done(process_batch(batch, parts_dir / f"{i:06d}"))
+            except PartsWriteError:
+                raise
+            except Exception:
+                failed.append((i, batch))
+    else:
+        with _pool(workers) as pool:
+            running: dict[Future, tuple[int, list[Job]]] = {}
+            queue = list(enumerate(batches))
+            while queue or running:
+                while queue and len(running) < 2 * workers:  # a bounded queue: memory stays flat
+                    i, batch = queue.pop(0)
+                    running[pool.submit(process_batch, batch, parts_dir / f"{i:06d}")] = (i, batch)
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    i, batch = running.pop(future)
+                    try:
+                        done(future.result())
+                    except PartsWriteError:
+                        raise
+                    except BrokenProcessPool:
+                        failed.append((i, batch))
+                        failed.extend(running.values())
+                        failed.extend(queue)
+                        running.clear()
+                        queue.clear()
+                        break
+                    except Exception:
+                        failed.append((i, batch))
+    for i, batch in failed:
+        shutil.rmtree(parts_dir / f"{i:06d}", ignore_errors=True)  # whatever part of it was written
+        for k, job in enumerate(batch):
+            done(_retry_alone(job, parts_dir / f"{i:06d}-retry-{k:05d}", in_process))
