@@ -22,7 +22,14 @@ import polars as pl
 
 from pipeline import frames
 from pipeline.cache import ParseCache, entry_key
-from pipeline.metadata import apply_overrides, infer_metadata, is_annual_report, issuer_key, load_overrides
+from pipeline.metadata import (
+    apply_overrides,
+    infer_metadata,
+    is_annual_report,
+    issuer_key,
+    load_overrides,
+    metadata_issues,
+)
 from pipeline.reading import ReadError, read_report_bytes
 from pipeline.sectioning import split_sections
 
@@ -49,6 +56,7 @@ class ReportText:
 
     row: dict
     text: str | None
+    issues: list[dict] = field(default_factory=list)  # extract.metadata warnings found while reading
 
 
 @dataclass
@@ -99,16 +107,20 @@ def read_one(raw: RawFile, override: dict | None = None) -> ReportText:
     except Exception as exc:  # a reader bug on one file must not stop the others
         return ReportText(_report_row(raw, status="failed", error=_crash_sentence(raw.source_path, "reading", exc)),
                           None)
-    meta = infer_metadata(result.text)
+    meta = infer_metadata(result.text, result.page)
     row = _report_row(raw, script=result.script, encoding=result.encoding, source_format=result.source_format)
-    if not is_annual_report(result.text) or (meta.report_year is None and not override):
+    if not is_annual_report(result.text, meta) and not override:
         row.update(status="failed", error=f"{raw.source_path}: the text is not a government information "
-                                          "disclosure annual report (no 信息公开 report title or year found).")
+                                          "disclosure annual report (no 信息公开 report title or year found, and "
+                                          "not the report's section headings).")
         return ReportText(row, None)
     meta = apply_overrides(meta, override)
     row.update(issuer=meta.issuer, report_year=meta.report_year, template=meta.template, url=meta.url,
                region=meta.region)
-    return ReportText(row, result.text)
+    issues = [{**issue, "report_id": raw.report_id} for issue in metadata_issues(meta, raw.source_path)]
+    if issues:  # a report whose text never names its issuer or year loads, marked partial
+        row.update(status="partial", error=issues[0]["message"])
+    return ReportText(row, result.text, issues)
 
 
 #: below this many files, reading in one process beats starting worker processes (~1 s each to import)
@@ -200,6 +212,7 @@ def extract_tables(
     crashed: dict[str, str] = {}
     for i, r in enumerate(reports, start=1):
         rid = r.row["report_id"]
+        issue_rows.extend(r.issues)
         key = f"{rid}-{r.row['template']}"
         result = cache.get("extract", key) if cache is not None else None
         if result is None:
