@@ -77,3 +77,135 @@ def test_text_that_is_not_a_report_still_fails(tmp_path):
     path.write_text("关于做好2024年政府信息公开工作的通知\n各单位：请按要求做好信息公开工作。\n", "utf-8")
     report = read_one(RawFile(path, "notice.txt", "cd" * 32))
     assert report.row["status"] == "failed" and report.text is None
+
+
+# --- table layouts ----------------------------------------------------------------------------------------------
+
+from pipeline.tables import extract_gov_tables  # noqa: E402
+
+PROACTIVE, REQUESTS, REVIEW = "fact_proactive_disclosure", "fact_requests", "fact_review_results"
+APPLICANTS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+              "legal_service_org", "other_org", "total")
+OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
+
+
+def _facts(name):
+    return extract_gov_tables(read_report(VARIANTS / name).text, name)
+
+
+def _cells(frame, keys):
+    return {tuple(r[k] for k in keys): (r["value"], r["raw_text"]) for r in frame.iter_rows(named=True)}
+
+
+def _rule_ids(issues):
+    return sorted(i["rule_id"] for i in issues)
+
+
+@pytest.mark.parametrize(
+    "name, item, measure, value, raw",
+    [
+        # labels with bracketed notes; `-` is a blank cell (NULL, raw '-'); the extra 其他主动公开文件 row is skipped
+        ("labels_with_notes.txt", "regulation", "new_made", None, "-"),
+        ("labels_with_notes.txt", "regulation", "total_published", None, "-"),
+        ("labels_with_notes.txt", "normative_document", "total_published", 37.0, "37"),
+        ("labels_with_notes.txt", "administrative_license", "decisions", 2841.0, "2841"),
+        ("labels_with_notes.txt", "administrative_penalty", "prev_year_items", 1205.0, "1205"),
+        ("labels_with_notes.txt", "administrative_coercion", "change", None, "-"),
+        ("labels_with_notes.txt", "centralized_procurement", "procurement_amount", 13_156_000.0, "1315.6万元"),
+        # 采购总金额（万元）: the unit in brackets without 单位
+        ("unit_in_brackets.txt", "centralized_procurement", "procurement_amount", 14_203_500.0, "1420.35"),
+        ("unit_in_brackets.txt", "administrative_fee", "change", -2.0, "-2"),
+        # table 二 one cell per line
+        ("table2_cell_per_line.txt", "regulation", "in_force", 3.0, "3"),
+        ("table2_cell_per_line.txt", "normative_document", "issued", 12.0, "12"),
+        ("table2_cell_per_line.txt", "normative_document", "repealed", 2.0, "2"),
+        ("table2_cell_per_line.txt", "administrative_license", "decisions", 2963.0, "2963"),
+        ("table2_cell_per_line.txt", "administrative_coercion", "decisions", 25.0, "25"),
+        ("table2_cell_per_line.txt", "administrative_fee", "fee_amount", 0.0, "0"),
+        # no 二、主动公开政府信息情况 heading (二、主动公开情况): found by 第二十条第（一）项
+        ("missing_heading.txt", "normative_document", "in_force", 8.0, "8"),
+        ("missing_heading.txt", "administrative_license", "decisions", 9487.0, "9487"),
+        ("missing_heading.txt", "administrative_fee", "fee_amount", 75_450_000.0, "7545"),
+    ],
+)
+def test_table_two_variants(name, item, measure, value, raw):
+    facts, _ = _facts(name)
+    assert _cells(facts[PROACTIVE], ("item", "measure"))[(item, measure)] == (value, raw)
+
+
+@pytest.mark.parametrize("name, cells", [
+    ("labels_with_notes.txt", 22), ("unit_in_brackets.txt", 22), ("table2_cell_per_line.txt", 10),
+    ("missing_heading.txt", 10),
+])
+def test_table_two_loads_every_cell(name, cells):
+    facts, issues = _facts(name)
+    assert facts[PROACTIVE].height == cells
+    assert not [i for i in issues if i["rule_id"].startswith("extract.proactive")]
+
+
+def test_table_three_without_its_heading():
+    facts, issues = _facts("missing_heading.txt")
+    rows = _cells(facts[REQUESTS], ("row_code", "applicant"))
+    assert [rows[("new_received", a)][0] for a in APPLICANTS] == [95, 0, 0, 0, 0, 0, 95]
+    assert [rows[("unavailable_not_held", a)][0] for a in APPLICANTS] == [31, 0, 0, 0, 0, 0, 31]
+    assert facts[REQUESTS].height == 23 * 7  # hybrid: 2021 table 二, one （六）其他处理 row
+    assert _rule_ids(issues) == []
+
+
+def test_table_four_under_another_heading():
+    facts, _ = _facts("missing_heading.txt")
+    grid = _cells(facts[REVIEW], ("proceeding", "outcome"))
+    assert [grid[("administrative_review", o)][0] for o in OUTCOMES] == [1, 1, 0, 0, 2]
+    assert [grid[("litigation_after_review", o)][0] for o in OUTCOMES] == [2, 0, 1, 0, 3]
+
+
+def test_wrapped_labels_in_layout_text():
+    facts, issues = _facts("wrapped_labels_layout.txt")
+    rows = _cells(facts[REQUESTS], ("row_code", "applicant"))
+    assert [rows[("partially_disclosed", a)][0] for a in APPLICANTS] == [12, 0, 0, 0, 0, 1, 13]
+    assert [rows[("not_processed_confirmation", a)][0] for a in APPLICANTS] == [0, 3, 0, 0, 0, 0, 3]
+    assert [rows[("other_overdue_correction", a)][0] for a in APPLICANTS] == [2, 0, 0, 0, 0, 0, 2]
+    assert [rows[("other_overdue_fee", a)][0] for a in APPLICANTS] == [0, 0, 0, 0, 0, 0, 0]
+    assert [rows[("total_processed", a)][0] for a in APPLICANTS] == [91, 6, 0, 0, 1, 1, 99]
+    assert facts[REQUESTS].height == 25 * 7
+    assert not [i for i in issues if i["rule_id"].startswith("extract.requests")]
+
+
+def test_html_table_four_keeps_trailing_blank_cells():
+    facts, issues = _facts("html_trailing_blanks.html")
+    grid = _cells(facts[REVIEW], ("proceeding", "outcome"))
+    assert [grid[("administrative_review", o)] for o in OUTCOMES] == [(1, "1"), (0, "0"), (2, "2"), (0, "0"),
+                                                                       (3, "3")]
+    assert [grid[("litigation_direct", o)][0] for o in OUTCOMES] == [12, 0, 0, 0, 12]
+    assert [grid[("litigation_after_review", o)] for o in OUTCOMES] == [(None, "")] * 5
+    assert not [i for i in issues if i["rule_id"].startswith("extract.review")]
+
+
+from pipeline.cells import header_unit, read_cell  # noqa: E402
+from pipeline.gov_labels import match  # noqa: E402
+
+
+@pytest.mark.parametrize("kind, printed, code", [
+    ("item", "规章（设区的市、自治州人民政府应提供相关数据）", "regulation"),
+    ("item", "规范性文件（行政机关制定发布的决定、公告、通告等具有普遍约束力的文件）", "normative_document"),
+    ("item", "行政处罚（含简易程序）", "administrative_penalty"),
+    ("item", "其他主动公开文件（工作动态、通知公告、人事信息等）", None),
+    ("measure", "处理决定数量（指2020年办件量）", "decisions"),
+    ("request_row", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "partially_disclosed"),
+    ("request_group", "（六）其他处理", "other"),
+])
+def test_a_bracketed_note_after_a_label_is_ignored(kind, printed, code):
+    label = match(kind, printed)
+    assert (label.code if label else None) == code
+
+
+@pytest.mark.parametrize("header, unit", [
+    ("采购总金额（万元）", "万元"), ("采购总金额(万元)", "万元"), ("本年收费金额（单位：万元）", "万元"),
+    ("采购总金额（元）", "元"), ("采购总金额", None),
+])
+def test_header_unit_in_brackets(header, unit):
+    assert header_unit(header) == unit
+
+
+def test_dash_is_a_blank_not_zero():
+    assert (read_cell("-").kind, read_cell("-").value) == ("null", None)
