@@ -35,6 +35,7 @@ from pipeline.reading.metadata import (
     is_annual_report,
     issuer_key,
     load_overrides,
+    metadata_issues,
 )
 from pipeline.reading.sectioning import split_sections
 from pipeline.tables import extract_report_tables
@@ -80,6 +81,7 @@ class ReportText:
 
     row: dict
     text: str | None
+    issues: list[dict] = field(default_factory=list)  # extract.metadata warnings found while reading
 
 
 @dataclass
@@ -151,16 +153,20 @@ def read_one(raw: RawFile, override: dict | None = None) -> ReportText:
     except Exception as exc:  # a reader bug on one file must not stop the others
         return ReportText(_report_row(raw, status="failed", error=crash_sentence(raw.source_path, "reading", exc)),
                           None)
-    meta = infer_metadata(result.text)
+    meta = infer_metadata(result.text, result.page)
     row = _report_row(raw, script=result.script, encoding=result.encoding, source_format=result.source_format)
-    if not is_annual_report(result.text) or (meta.report_year is None and not override):
+    if not is_annual_report(result.text, meta) and not override:
         row.update(status="failed", error=f"{raw.source_path}: the text is not a government information "
-                                          "disclosure annual report (no 信息公开 report title or year found).")
+                                          "disclosure annual report (no 信息公开 report title or year found, and "
+                                          "not the report's section headings).")
         return ReportText(row, None)
     meta = apply_overrides(meta, override)
     row.update(issuer=meta.issuer, report_year=meta.report_year, template=meta.template, url=meta.url,
                region=meta.region)
-    return ReportText(row, result.text)
+    issues = [{**issue, "report_id": raw.report_id} for issue in metadata_issues(meta, raw.source_path)]
+    if issues:  # a report whose text never names its issuer or year loads, marked partial
+        row.update(status="partial", error=issues[0]["message"])
+    return ReportText(row, result.text, issues)
 
 
 #: below this many files, reading in one process beats starting worker processes (~1 s each to import)
@@ -209,6 +215,7 @@ def extract_tables(reports: Iterable[ReportText], progress: Progress | None = No
     crashed: dict[str, str] = {}
     for i, r in enumerate(reports, start=1):
         rid = r.row["report_id"]
+        issue_rows.extend(r.issues)
         try:
             facts, issues = extract_report_tables(r.text, rid, r.row["template"])
         except Exception as exc:  # one report's bad layout must not stop the others

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import lxml.html
@@ -34,6 +34,8 @@ class ReadResult:
     script: str  # 'simplified' | 'traditional' (as found in the raw file)
     encoding: str
     source_format: str  # 'text' | 'markdown' | 'html'
+    #: what a web page says about the report outside its body: 'title' (<title>), 'publisher' (发布机构 …)
+    page: dict[str, str] = field(default_factory=dict)
 
 
 _BOMS = (
@@ -236,14 +238,53 @@ def _block_text(el, out: list[str]) -> None:
         out.append(el.tail)
 
 
+#: labels of a page's metadata table (索引号 / 发布机构 / 成文日期 …) that name the issuing body
+PUBLISHER_LABELS = ("发布机构", "发文机关", "发布单位", "发文单位", "公开主体", "信息公开主体")
+_PUBLISHER_CELL = re.compile(r"^(?:" + "|".join(PUBLISHER_LABELS) + r")\s*[:：]?\s*(?P<value>.*)$")
+
+
+def page_metadata(root) -> dict[str, str]:
+    """The page's <title> and its 发布机构, read before the chrome around the body (where they sit) is dropped.
+
+    The 发布机构 value is the cell after a label cell (`<td>发布机构：</td><td>XX局</td>`) or the text after the
+    label in the same element (`<span>发布机构：XX局</span>`)."""
+    meta: dict[str, str] = {}
+    titles = [t.strip() for t in root.xpath("//title/text()") if t and t.strip()]
+    if titles:
+        meta["title"] = titles[0]
+    for el in root.iter("td", "th", "span", "li", "p", "div", "dd", "dt", "label", "em", "strong", "b"):
+        if len(el) > 3:
+            continue
+        own = " ".join((el.text_content() or "").split())
+        m = _PUBLISHER_CELL.match(own)
+        if m is None:
+            continue
+        value = m["value"].strip()
+        if not value:
+            nxt = el.getnext()
+            value = " ".join((nxt.text_content() or "").split()) if nxt is not None else ""
+        value = re.split(r"\s|(?:索引号|发布日期|成文日期|发文字号|主题分类|文号)", value)[0]
+        if _HAN.search(value or ""):
+            meta["publisher"] = value
+            break
+    return meta
+
+
 def html_to_text(data: bytes) -> tuple[str, str]:
     """A web page's report body as text; return (text, encoding)."""
+    body, encoding, _meta = html_to_text_and_meta(data)
+    return body, encoding
+
+
+def html_to_text_and_meta(data: bytes) -> tuple[str, str, dict[str, str]]:
+    """A web page's report body as text, its encoding and its page metadata (see `page_metadata`)."""
     declared = _declared_charset(data)
     text, encoding = decode_bytes(data, declared)
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(f"the HTML page cannot be parsed ({exc})") from exc
+    meta = page_metadata(root)
     for el in root.xpath("//*[self::" + " or self::".join(_DROP_TAGS) + "]"):
         el.drop_tree()
     for el in root.xpath("//comment()"):
@@ -261,7 +302,7 @@ def html_to_text(data: bytes) -> tuple[str, str]:
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n ")
     if title and title.strip() not in body[:300]:
         body = title.strip() + "\n" + body
-    return body, encoding
+    return body, encoding, meta
 
 
 # ---------------------------------------------------------------- entry point
@@ -280,12 +321,14 @@ def read_report(path: str | Path) -> ReadResult:
 def read_report_bytes(data: bytes, suffix: str) -> ReadResult:
     """The same as read_report for bytes already in memory, with the file's suffix deciding HTML or text."""
     if suffix in HTML_SUFFIXES or data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
-        raw, encoding = html_to_text(data)
+        raw, encoding, page = html_to_text_and_meta(data)
         fmt = "html"
     else:
+        page = {}
         raw, encoding = decode_bytes(data)
         fmt = "markdown" if suffix in (".md", ".markdown") else "text"
     text, script = normalize_text(raw)
     if not text.strip():
         raise ReadError("the file holds no text")
-    return ReadResult(text=text, script=script, encoding=encoding, source_format=fmt)
+    page = {key: normalize_text(value)[0].strip() for key, value in page.items()}
+    return ReadResult(text=text, script=script, encoding=encoding, source_format=fmt, page=page)

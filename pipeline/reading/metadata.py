@@ -1,12 +1,9 @@
 """Report metadata (issuer, report_year, template) inferred from the text, with optional overrides.
 
-Inference, in order of trust:
-  issuer: a `发布单位:` line; the title (`株洲市2019年政府信息公开工作年度报告`, possibly broken over lines,
-          or `2024年上海市科委政府信息公开工作年度报告`); a `中文名:` line; the first sentence
-          (`2016年,湘潭市各级各部门…`).
-  report_year: the title's year; the statistics period (`统计期限自2019年1月1日…`); the first sentence's year.
-  template: the tables' column labels (TEMPLATE_MARKERS), else the year (2019–2020 gov2019, 2021+ gov2021,
-          earlier legacy).
+Inference (pipeline.reading.issuer): the issuer from the first of ISSUER_SOURCES that names a body (title line, page
+<title>, 发布机构, 现将XX…年度报告, 本报告由XX…编制, XX（以下简称…）, the signature), never from a cited 《…》;
+the year from the statistics period, else the title; the template from the tables' column labels
+(TEMPLATE_MARKERS), else the year (2019–2020 gov2019, 2021+ gov2021, earlier legacy).
 Overrides: `NAME.meta.json` beside the raw file, or a row of `manifest.csv` in the raw folder (column `file`
 = path relative to the raw folder), may set issuer, report_year, template, url, region.
 """
@@ -16,25 +13,13 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-_ISSUER_CHARS = r"[\u4e00-\u9fff（）]"
-_REPORT_NAME = r"(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报)"
-_TITLE_ISSUER_FIRST = re.compile(
-    rf"(?P<issuer>{_ISSUER_CHARS}{{2,40}}?)(?P<year>(?:19|20)\d\d)年度?{_REPORT_NAME}"
-)
-_TITLE_YEAR_FIRST = re.compile(rf"(?P<year>(?:19|20)\d\d)年度?(?P<issuer>{_ISSUER_CHARS}{{2,40}}?){_REPORT_NAME}")
-_PUBLISHER = re.compile(r"^\s*[-*]?\s*发布单位\s*:\s*(?P<issuer>\S+)", re.MULTILINE)
-_CN_NAME = re.compile(r"^\s*[-*]?\s*中文名\s*:\s*(?P<title>\S+)", re.MULTILINE)
-_FIRST_SENTENCE = re.compile(
-    r"(?P<year>(?:19|20)\d\d)年(?:度)?,?\s*(?:我|全)?(?P<issuer>[\u4e00-\u9fff]{1,12}?(?:自治区|自治州|省|市|州|盟|县|区|旗))"
-    r"(?:各级|各部门|人民政府|政府|全市|全县|全区|认真|深入|坚持|紧紧)"
-)
-_PERIOD = re.compile(r"统计期限自\s*((?:19|20)\d\d)\s*年")
-_TITLE_PREFIXES = re.compile(r"^(?:正文|标题|题目)")
+from pipeline.reading.issuer import find_issuer, find_year
 
 #: Column labels that identify a template; the first template with a marker present wins.
 TEMPLATE_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -58,25 +43,6 @@ class ReportMetadata:
     region: str | None = None
 
 
-def _header(text: str, n_lines: int = 12) -> str:
-    lines = [ln.strip().lstrip("#").strip() for ln in text.split("\n") if ln.strip()][:n_lines]
-    return re.sub(r"\s+", "", "".join(_TITLE_PREFIXES.sub("", ln) for ln in lines))
-
-
-#: Site navigation that crawler text runs into the title (首页 > 政务公开 > … 年报).
-_BREADCRUMB = re.compile(r"首页|政务公开|政府信息公开|信息公开|年报|当前位置")
-
-
-def _title_match(header: str):
-    return _TITLE_ISSUER_FIRST.search(header) or _TITLE_YEAR_FIRST.search(header)
-
-
-def _clean_issuer(issuer: str | None) -> str | None:
-    if not issuer:
-        return None
-    return _BREADCRUMB.split(issuer)[-1] or None
-
-
 def infer_template(text: str, year: int | None) -> str:
     """The template from the tables' column labels; the year decides when no table label is found."""
     compact = re.sub(r"\s+", "", text)
@@ -88,31 +54,44 @@ def infer_template(text: str, year: int | None) -> str:
     return "gov2019" if year < 2021 else "gov2021"
 
 
-def infer_metadata(text: str) -> ReportMetadata:
-    """Issuer, year and template as far as the text tells them (None where it does not)."""
-    header = _header(text)
-    issuer = year = None
-    title = _title_match(header)
-    if title:
-        issuer, year = title.group("issuer"), int(title.group("year"))
-    if m := _CN_NAME.search(text[:5000]):
-        cn = _title_match(m.group("title"))
-        if cn:
-            issuer, year = issuer or cn.group("issuer"), year or int(cn.group("year"))
-    if m := _PUBLISHER.search(text[:5000]):
-        issuer = m.group("issuer")
-    first = _FIRST_SENTENCE.search(re.sub(r"\s+", "", text[:3000]))
-    if first:
-        issuer = issuer or first.group("issuer")
-    if year is None and (m := _PERIOD.search(text)):
-        year = int(m.group(1))
-    if year is None and first:
-        year = int(first.group("year"))
-    return ReportMetadata(issuer=_clean_issuer(issuer), report_year=year, template=infer_template(text, year))
+def infer_metadata(text: str, page: Mapping[str, str] | None = None) -> ReportMetadata:
+    """Issuer, year and template as far as the text (and the web page around it) tells them; None where not.
+
+    `page` holds what a web page says outside its body: `title` (<title>) and `publisher` (发布机构)."""
+    issuer, _ = find_issuer(text, page)
+    year, _ = find_year(text, page)
+    return ReportMetadata(issuer=issuer, report_year=year, template=infer_template(text, year))
 
 
-def is_annual_report(text: str) -> bool:
-    return any(marker in text for marker in REPORT_MARKERS)
+#: a text with at least this many of the report's own section headings is a report, title or not
+MIN_REPORT_HEADINGS = 2
+
+
+def is_annual_report(text: str, meta: ReportMetadata | None = None) -> bool:
+    """A report names itself (title with a year) or is built like one (its section headings); nothing else is."""
+    if not any(marker in text for marker in REPORT_MARKERS):
+        return False
+    if meta is not None and meta.report_year is not None:
+        return True
+    from pipeline.reading.sectioning import KNOWN_SECTION_TITLES, split_sections
+
+    known = {re.sub(r"^[一二三四五六七八九十]+、", "", s.heading) for s in split_sections(text) if s.heading}
+    return len(known & set(KNOWN_SECTION_TITLES)) >= MIN_REPORT_HEADINGS
+
+
+def metadata_issues(meta: ReportMetadata, source_path: str) -> list[dict]:
+    """One `extract.metadata` warning per field the text never names (left NULL, never guessed)."""
+    missing = {
+        "issuer": "names no issuing body (no title, 发布机构, 现将…/本报告由… sentence or signature; only 我局-style"
+                  " self-references)",
+        "report_year": "gives no report year (no statistics period 统计期限… and no year in a title)",
+    }
+    return [
+        {"rule_id": "extract.metadata", "severity": "warning", "table_name": "reports", "location": f"field={field}",
+         "expected": None, "actual": None,
+         "message": f"{source_path}: the text {why}; {field} is left NULL."}
+        for field, why in missing.items() if getattr(meta, field) is None
+    ]
 
 
 def load_overrides(raw_dir: Path) -> dict[str, dict]:

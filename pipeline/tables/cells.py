@@ -25,7 +25,7 @@ _NUMBER = re.compile(
     r"\s*(?P<unit>亿元|万元|元|件|个|项|条|次|人次|人)?$"
 )
 _NEGATIVE = {"-", "减", "减少"}
-_HEADER_UNIT = re.compile(r"单位[:：]?\s*(?P<unit>亿元|万元|元)")
+_HEADER_UNIT = re.compile(r"单位[:：]?\s*(?P<unit>亿元|万元|元)|[（(]\s*(?P<bare>亿元|万元|元)\s*[)）]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +65,9 @@ def is_value_cell(raw: str) -> bool:
 
 
 def header_unit(header: str) -> str | None:
-    """The money unit a column header declares, e.g. 本年收费金额（单位:万元） → '万元'."""
+    """The money unit a column header declares: 本年收费金额（单位:万元） or 采购总金额（万元） → '万元'."""
     m = _HEADER_UNIT.search(header)
-    return m["unit"] if m else None
+    return (m["unit"] or m["bare"]) if m else None
 
 
 def count_value(cell: Cell) -> int | None:

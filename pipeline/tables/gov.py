@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipeline.tables.grid import table_sections, text_rows
+from pipeline.tables.grid import text_rows
+from pipeline.tables.layouts import find_table_sections
 from pipeline.tables.proactive import extract_proactive
 from pipeline.tables.requests import extract_requests
 from pipeline.tables.review import extract_review
@@ -26,7 +27,7 @@ EXTRACTORS = {
 
 def extract_gov_tables(text: str, report_id: str) -> tuple[dict[str, pl.DataFrame], list[dict]]:
     """The fact frames of tables 二/三/四 (built through pipeline.frames) and the extract.* issues."""
-    sections = table_sections(text_rows(text))
+    sections = find_table_sections(text_rows(text))
     facts: dict[str, pl.DataFrame] = {}
     issues: list[dict] = []
     for table, extract in EXTRACTORS.items():

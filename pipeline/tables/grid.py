@@ -95,7 +95,7 @@ def text_rows(text: str) -> list[Row]:
     return rows
 
 
-def _heading_of(row: Row) -> str | None:
+def heading_of(row: Row) -> str | None:
     text = row.text
     if not text or len(text) > MAX_HEADING_CHARS:
         return None
@@ -116,7 +116,7 @@ def table_sections(rows: Sequence[Row]) -> dict[str, list[Row]]:
     starts: list[tuple[int, str]] = []
     seen: set[str] = set()
     for index, row in enumerate(rows):
-        heading = _heading_of(row)
+        heading = heading_of(row)
         if heading is None:
             continue
         if heading == "closing":

@@ -161,17 +161,30 @@ def _compiled(kind: str) -> tuple[tuple[Label, re.Pattern], ...]:
     )
 
 
+#: a note in brackets after a label: 规章（设区的市、自治州人民政府应提供相关数据）, 处理决定数量（指2020年办件量）
+_NOTE = re.compile(r"[（(][^（）()]*[)）]$")
+
+
+def strip_note(key: str) -> str:
+    """The label without a bracketed note at its end (the label itself when nothing would be left)."""
+    stripped = _NOTE.sub("", key)
+    return stripped if stripped and stripped != key and not re.fullmatch(_NUM, stripped) else key
+
+
 @lru_cache(maxsize=16384)
 def match(kind: str, text: str, context: str | None = None) -> Label | None:
-    """The first label of `kind` whose pattern occurs in `text` (and whose context, if any, is `context`)."""
+    """The first label of `kind` whose pattern occurs in `text` (and whose context, if any, is `context`).
+
+    A bracketed note after the label is ignored: the label without it is tried first, then the whole text."""
     key = squeeze(text)
     if not key:
         return None
-    for label, pattern in _compiled(kind):
-        if label.context is not None and label.context != context:
-            continue
-        if pattern.search(key):
-            return label
+    for candidate in dict.fromkeys((strip_note(key), key)):
+        for label, pattern in _compiled(kind):
+            if label.context is not None and label.context != context:
+                continue
+            if pattern.search(candidate):
+                return label
     return None
 
 

@@ -19,7 +19,8 @@ from pipeline import frames
 from pipeline.common import extract_issue
 from pipeline.tables.cells import header_unit, read_cell, yuan_value
 from pipeline.tables.grid import Row, split_text_row
-from pipeline.tables.labels import LABELS, Label, codes, match, squeeze
+from pipeline.tables.labels import LABELS, Label, codes, match, squeeze, strip_note
+from pipeline.tables.layouts import join_cell_lines
 
 TABLE = "fact_proactive_disclosure"
 _NAME = "表二（主动公开政府信息情况）"
@@ -73,7 +74,7 @@ def _item_of(cells: tuple[str, ...]) -> tuple[int, Label] | None:
     for col, cell in enumerate(cells):
         if not cell.strip():
             continue
-        key = squeeze(cell)
+        key = strip_note(squeeze(cell))  # 规章（设区的市…应提供相关数据） is 规章
         if len(key) > _MAX_ITEM_CHARS:
             return None
         label = match("item", key)
@@ -106,6 +107,7 @@ def extract_proactive(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame
     seen: dict[tuple[str, str], str] = {}
     header: Header | None = None
     templates: set[str] = set()
+    rows = join_cell_lines(rows, lambda cell: len(_measures_in(cell)), lambda text: _item_of((text,)) is not None)
     for row in rows:
         cells = split_text_row(row)
         if not any(read_cell(c).kind == "number" for c in cells):
@@ -113,7 +115,9 @@ def extract_proactive(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame
             if found is not None:
                 header = found
                 templates.update(m.template for m in found.measures if m.template)
-            continue
+                continue
+            if not any(read_cell(c).kind == "null" for c in cells):
+                continue  # a row of placeholders only (规章 - - -) is still an item row, loaded as blanks
         item = _item_of(cells)
         if item is None:
             continue

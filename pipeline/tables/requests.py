@@ -23,6 +23,7 @@ from pipeline.common import extract_issue
 from pipeline.tables.cells import Cell, count_value, read_cell
 from pipeline.tables.grid import Row, split_text_row
 from pipeline.tables.labels import APPLICANT_ORDER, codes, match
+from pipeline.tables.layouts import is_request_label, join_wrapped_labels
 
 TABLE = "fact_requests"
 _NAME = "表三（收到和处理政府信息公开申请情况）"
@@ -75,7 +76,7 @@ def extract_requests(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame,
     # (row_code or None when unlabelled, row, cells, index of the last label cell or -1), in document order
     entries: list[tuple[str | None, Row, tuple[str, ...], int]] = []
 
-    for row in rows:
+    for row in join_wrapped_labels(rows, is_request_label):
         cells = split_text_row(row)
         kinds = [read_cell(c).kind for c in cells]
         has_number = "number" in kinds

@@ -21,6 +21,9 @@ from pipeline.tables.labels import OUTCOME_ORDER, PROCEEDING_ORDER, match
 TABLE = "fact_review_results"
 _NAME = "表四（行政复议、行政诉讼情况）"
 _CELLS = len(PROCEEDING_ORDER) * len(OUTCOME_ORDER)
+_ROW_WIDTHS = (_CELLS, len(OUTCOME_ORDER))  # a flat row of 15, or one proceeding's 5
+#: layouts whose cells are delimited in the source (HTML cells, TABs, pipes), so a blank cell is a real cell
+_MARKUP_LAYOUTS = ("tab", "cells", "markdown")
 
 
 def _value_cells(row: Row) -> tuple[str, ...] | None:
@@ -36,6 +39,8 @@ def _value_cells(row: Row) -> tuple[str, ...] | None:
         start += 1
     while end > start and kinds[end - 1] == "blank":
         end -= 1
+    if row.layout in _MARKUP_LAYOUTS and end - start not in _ROW_WIDTHS and len(cells) in _ROW_WIDTHS:
+        return cells  # a web page's <td>&nbsp;</td> says which cell is blank: keep blanks at the ends
     return cells[start:end]
 
 
