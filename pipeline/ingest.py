@@ -18,6 +18,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -93,9 +94,10 @@ class Extraction:
 
 @dataclass(frozen=True)
 class BatchSummary:
-    """What a batch wrote: (source_path, status) per report, for progress lines and the run summary."""
+    """What a batch wrote: (source_path, status) per report, and seconds per stage, for progress and summary."""
 
     statuses: tuple[tuple[str, str], ...]
+    seconds: tuple[tuple[str, float], ...] = ()
 
 
 class PartsWriteError(RuntimeError):
@@ -270,22 +272,31 @@ def build_reports_frame(reports: list[ReportText], extraction: Extraction, issue
     return with_issue_counts(reports_frame, issues)
 
 
-def batch_tables(jobs: list[Job]) -> dict[str, pl.DataFrame]:
-    """Every warehouse table's rows for one batch, per-report rules applied (cross-year rules are not)."""
+def batch_tables(jobs: list[Job], timings: dict[str, float] | None = None) -> dict[str, pl.DataFrame]:
+    """Every warehouse table's rows for one batch, per-report rules applied (cross-year rules are not).
+
+    `timings`, when given, receives the seconds spent per stage (read, extract, validate)."""
+    timings = {} if timings is None else timings
+    t0 = time.perf_counter()
     reports = [read_one(job.raw, job.override) for job in jobs]
+    t1 = time.perf_counter()
+    sections = section_reports(reports)
     extraction = extract_tables(reports)
+    t2 = time.perf_counter()
     issues = validate(reports, extraction, cross_year=False)
     state = frames.frame("ingest_state", [
         {"report_id": job.raw.report_id, "source_path": job.raw.source_path, "override_key": job.override_key,
          "code_version": code_version()} for job in jobs
     ])
-    return {
+    tables = {
         "reports": build_reports_frame(reports, extraction, issues),
-        "report_sections": section_reports(reports),
+        "report_sections": sections,
         **extraction.facts,
         "validation_issues": issues,
         "ingest_state": state,
     }
+    timings.update(read=t1 - t0, extract=t2 - t1, validate=time.perf_counter() - t2)
+    return tables
 
 
 def failed_batch_tables(job: Job, sentence: str) -> dict[str, pl.DataFrame]:
@@ -316,7 +327,10 @@ def write_parts(tables: dict[str, pl.DataFrame], out_dir: Path) -> None:
 
 def process_batch(jobs: list[Job], out_dir: Path) -> BatchSummary:
     """A batch from raw bytes to Parquet parts; returns only what progress reporting needs."""
-    tables = batch_tables(jobs)
+    timings: dict[str, float] = {}
+    tables = batch_tables(jobs, timings)
+    t0 = time.perf_counter()
     write_parts(tables, out_dir)
+    timings["write"] = time.perf_counter() - t0
     reports = tables["reports"]
-    return BatchSummary(tuple(zip(reports["source_path"], reports["status"], strict=True)))
+    return BatchSummary(tuple(zip(reports["source_path"], reports["status"], strict=True)), tuple(timings.items()))

@@ -47,6 +47,7 @@ class RunResult:
     row_counts: dict[str, int]
     seconds: float
     statuses: Counter = field(default_factory=Counter)  # of the reports processed in this run
+    stage_seconds: Counter = field(default_factory=Counter)  # summed over batches (over workers, so CPU time)
     notes: list[str] = field(default_factory=list)
     published: bool = True
 
@@ -67,8 +68,11 @@ def run_pipeline(raw_dir: Path, warehouse: Path, progress=None, workers: int | N
     notes += found
     plan = plan_run(raw_dir, None if full else state)
     statuses: Counter = Counter()
+    stage_seconds: Counter = Counter()
+    stage_seconds["plan"] = time.perf_counter() - started
     if not plan.has_changes:
-        return RunResult(warehouse, plan, {}, time.perf_counter() - started, statuses, notes, published=False)
+        return RunResult(warehouse, plan, {}, time.perf_counter() - started, statuses, stage_seconds, notes,
+                         published=False)
     parts_dir = warehouse.with_name(f"{warehouse.name}.{os.getpid()}.parts")
     shutil.rmtree(parts_dir, ignore_errors=True)
     done = 0
@@ -77,16 +81,19 @@ def run_pipeline(raw_dir: Path, warehouse: Path, progress=None, workers: int | N
         nonlocal done
         done += len(summary.statuses)
         statuses.update(status for _, status in summary.statuses)
+        stage_seconds.update(dict(summary.seconds))
         if progress:
             progress(done, len(plan.todo), summary.statuses[-1][0])
 
     try:
         run_batches(batches(plan.todo, batch_size), parts_dir, on_batch, workers)
         changes = Changes(parts_dir, plan.gone, plan.renames, plan.full_rebuild)
+        t_publish = time.perf_counter()
         counts = publish(warehouse, changes)
+        stage_seconds["publish"] = time.perf_counter() - t_publish
     finally:
         shutil.rmtree(parts_dir, ignore_errors=True)
-    return RunResult(warehouse, plan, counts, time.perf_counter() - started, statuses, notes)
+    return RunResult(warehouse, plan, counts, time.perf_counter() - started, statuses, stage_seconds, notes)
 
 
 def format_summary(result: RunResult) -> str:

@@ -153,10 +153,10 @@ def test_a_batch_that_crashes_is_retried_report_by_report(tmp_path, monkeypatch)
     wh = tmp_path / "ogi.duckdb"
     real = ingest.batch_tables
 
-    def fragile(jobs):
+    def fragile(jobs, timings=None):
         if any(job.raw.source_path == "zone_2024.html" for job in jobs):
             raise MemoryError("simulated crash of the whole batch")
-        return real(jobs)
+        return real(jobs, timings)
 
     monkeypatch.setattr(ingest, "batch_tables", fragile)
     run_pipeline(raw, wh, batch_size=4, workers=1)
