@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import polars as pl
 from tqdm import tqdm
 
@@ -154,9 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         bar.close()
         print(f"error: {exc} The published warehouse was not changed.", file=sys.stderr)
         return 1
-    except OSError as exc:
+    except (OSError, duckdb.Error) as exc:
         bar.close()
-        print(f"error: the warehouse could not be written ({exc.strerror or exc}: {exc.filename or warehouse}); "
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+        print(f"error: the warehouse {warehouse} could not be written ({reason}); "
               "the published warehouse was not changed.", file=sys.stderr)
         return 1
     bar.close()

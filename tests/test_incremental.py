@@ -204,3 +204,41 @@ def test_kill_9_leaves_no_process_or_staging_file_and_the_next_run_completes(tmp
     assert [p.name for p in tmp_path.iterdir() if ".staging" in p.name or p.name.endswith(".parts")] == []
     with duckdb.connect(str(wh), read_only=True) as con:
         assert con.sql("SELECT count(*) FROM reports").fetchall() == [(400,)]
+
+
+def test_disk_full_while_writing_batches_is_one_sentence_and_leaves_nothing(tmp_path, monkeypatch, capsys):
+    raw = raw_folder(tmp_path)
+    wh = tmp_path / "ogi.duckdb"
+    run_pipeline(raw, wh)
+    before = snapshot(wh)
+    (raw / "003_7525cffb9e742ff2.txt").write_bytes((raw / "003_7525cffb9e742ff2.txt").read_bytes() + b"\n")
+
+    def full_disk(self, path, **kwargs):
+        Path(path).write_bytes(b"PAR1 half")  # what a full disk leaves behind
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ingest.pl.DataFrame, "write_parquet", full_disk)
+    assert main(["--raw", str(raw), "--warehouse", str(wh), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and err.count("\n") == 1 and "Traceback" not in err
+    assert snapshot(wh) == before
+    assert [p.name for p in tmp_path.iterdir() if ".staging" in p.name or ".parts" in p.name
+            or p.suffix == ".tmp"] == []
+
+
+def test_disk_full_while_publishing_keeps_the_previous_warehouse(tmp_path, monkeypatch, capsys):
+    raw = raw_folder(tmp_path)
+    wh = tmp_path / "ogi.duckdb"
+    run_pipeline(raw, wh)
+    before = snapshot(wh)
+    (raw / "003_7525cffb9e742ff2.txt").unlink()
+
+    def full_disk(src, dst, **kwargs):
+        raise OSError(28, "No space left on device", str(dst))
+
+    monkeypatch.setattr(shutil, "copyfile", full_disk)
+    assert main(["--raw", str(raw), "--warehouse", str(wh), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "could not be written (No space left on device)" in err and "Traceback" not in err
+    assert snapshot(wh) == before
+    assert [p.name for p in tmp_path.iterdir() if ".staging" in p.name or ".parts" in p.name] == []
