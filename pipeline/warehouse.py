@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 from pipeline import frames
+from pipeline.catalog import install_catalog
 
 STORAGE_CONFIG = {"storage_compatibility_version": "v1.5.0"}
 
@@ -29,13 +30,17 @@ _DUCKDB_TYPES = {
     pl.Int64: "BIGINT",
     pl.Float64: "DOUBLE",
     pl.Datetime: "TIMESTAMP",
+    pl.Boolean: "BOOLEAN",
 }
 
 TABLE_ORDER = ("reports", "report_sections", *frames.FACT_TABLES, "validation_issues")
 
 
 def table_ddl(table: str) -> str:
-    cols = [f'"{name}" {_DUCKDB_TYPES[type(dtype)]}' for name, dtype in frames.TABLE_SCHEMAS[table].items()]
+    cols = [
+        f'"{name}" {frames.DUCKDB_TYPE_OVERRIDES.get((table, name)) or _DUCKDB_TYPES[type(dtype)]}'
+        for name, dtype in frames.TABLE_SCHEMAS[table].items()
+    ]
     if table == "reports":
         cols[0] += " PRIMARY KEY"
     return f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(cols)})"
@@ -95,6 +100,7 @@ def write_warehouse(path: Path, tables: Mapping[str, pl.DataFrame]) -> dict[str,
                 counts[table] = df.height
             for ddl in view_ddl():
                 con.execute(ddl)
+            install_catalog(con)  # primary copies, code_labels, the views, COMMENT ON everything
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
         os.replace(staging, path)

@@ -1,0 +1,242 @@
+"""Issue #14 (analyst part): the views, primary copies, the self-describing schema, export and quality.html.
+
+The warehouse is built by run_pipeline over the five seeds plus 平潭's 2019 and 2020 pages and the crawler text
+of the same 2019 report (a second copy). Expected values were read off the sources by a person:
+seed 000 (株洲市 2019) table 三, 总计 column: 本年新收 501, 上年结转 68, （一）予以公开 305, （二）部分公开 19,
+（三）不予公开 2+1+1+1+1+3+0+6 = 15, （四）无法提供 110+16+12 = 138, （五）不予处理 1+8+1+1+1 = 12, （六）其他处理 5,
+（七）总计 546, 结转下年度 23; table 四 行政复议: 维持 0, 纠正 3, 驳回申请 20, 尚未审结 0, 总计 23.
+Seed 002 (湘潭市 2016, 统计表): 行政复议数量 97 = 维持 60 + 纠错 17 + 其他 20; 行政诉讼 197 = 149 + 2 + 46.
+"""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.catalog import TABLE_COMMENTS
+from pipeline.primary import mark_primary_copies
+from pipeline.run import run_pipeline
+from pipeline.warehouse import table_ddl
+from schemas.facts import APPLICANTS, PROCEEDINGS, REQUEST_ROWS, REVIEW_OUTCOMES
+from tests.conftest import CORPUS, SEEDS
+
+PINGTAN_COPIES = ("pingtan/zone_2019.html", "pingtan/zone_2020.html", "text/005_pingtan_zone_2019_flat.txt")
+ZHUZHOU = "000_683ce4d00f0cce4b.txt"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("analyst")
+    raw = root / "raw"
+    shutil.copytree(SEEDS, raw)
+    for rel in PINGTAN_COPIES:
+        (raw / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(CORPUS / rel, raw / rel)
+    warehouse = root / "warehouse" / "ogi.duckdb"
+    run_pipeline(raw, warehouse)
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def con(built):
+    connection = duckdb.connect(str(built), read_only=True)
+    yield connection
+    connection.close()
+
+
+def one(con, sql: str, *params) -> dict:
+    rel = con.execute(sql, list(params))
+    names = [d[0] for d in rel.description]
+    rows = rel.fetchall()
+    assert len(rows) == 1, rows
+    return dict(zip(names, rows[0], strict=True))
+
+
+# ---------------------------------------------------------------- requests_by_outcome
+
+
+def test_requests_by_outcome_zhuzhou_2019(con):
+    row = one(con, "SELECT * FROM requests_by_outcome WHERE issuer = '株洲市' AND report_year = 2019")
+    assert {k: row[k] for k in ("received", "carried_over", "processed", "disclosed", "partially_disclosed",
+                                "withheld", "unavailable", "not_processed", "other", "carried_forward")} == {
+        "received": 501, "carried_over": 68, "processed": 546, "disclosed": 305, "partially_disclosed": 19,
+        "withheld": 15, "unavailable": 138, "not_processed": 12, "other": 5, "carried_forward": 23,
+    }
+    assert row["disclosure_rate"] == pytest.approx((305 + 19) / 546)
+    assert row["template"] == "gov2019" and row["issuer_key"] == "株洲市"
+
+
+def test_requests_by_outcome_columns_and_types(con):
+    cols = con.sql("SELECT column_name, data_type FROM duckdb_columns() "
+                   "WHERE table_name = 'requests_by_outcome' ORDER BY column_index").fetchall()
+    counts = ["received", "carried_over", "processed", "disclosed", "partially_disclosed", "withheld",
+              "unavailable", "not_processed", "other", "carried_forward"]
+    assert cols == [("issuer", "VARCHAR"), ("issuer_key", "VARCHAR"), ("report_year", "INTEGER"),
+                    ("template", "VARCHAR"), ("report_id", "VARCHAR"), *((c, "BIGINT") for c in counts),
+                    ("disclosure_rate", "DOUBLE")]
+
+
+def test_one_row_per_issuer_and_year_from_the_page_not_the_crawler_text(con):
+    rows = con.sql("""SELECT r.source_path FROM requests_by_outcome v JOIN reports r USING (report_id)
+                      WHERE v.issuer_key = '平潭综合实验区' AND v.report_year = 2019""").fetchall()
+    assert rows == [("pingtan/zone_2019.html",)]
+    dupes = con.sql("SELECT issuer_key, report_year FROM requests_by_outcome GROUP BY ALL HAVING count(*) > 1")
+    assert dupes.fetchall() == []
+    years = con.sql("SELECT report_year FROM requests_by_year WHERE issuer_key = '平潭综合实验区' ORDER BY 1")
+    assert years.fetchall() == [(2019,), (2020,)]
+
+
+def test_a_report_without_table_three_shows_nulls_not_zeros(con):
+    # seed 001: table 三 prints 2 numbers for 7 columns, so nothing is loaded (extract.requests.ambiguous)
+    row = one(con, "SELECT * FROM requests_by_outcome WHERE issuer = '新乐市人民政府'")
+    assert row["received"] is None and row["withheld"] is None and row["disclosure_rate"] is None
+
+
+# ---------------------------------------------------------------- review_outcomes
+
+
+def test_review_outcomes_zhuzhou_administrative_review(con):
+    row = one(con, "SELECT * FROM review_outcomes WHERE issuer = '株洲市' AND proceeding = 'administrative_review'")
+    assert (row["upheld"], row["corrected"], row["other"], row["pending"], row["total"]) == (0, 3, 20, 0, 23)
+    assert row["correction_rate"] == pytest.approx(3 / 23)
+
+
+def test_review_outcomes_pre_2019_from_the_indicators(con):
+    rows = con.sql("""SELECT proceeding, upheld, corrected, other, pending, total, correction_rate, source_table
+                      FROM review_outcomes WHERE issuer = '湘潭市' AND report_year = 2016
+                      ORDER BY proceeding""").fetchall()
+    assert rows == [
+        ("administrative_review", 60, 17, 20, None, 97, pytest.approx(17 / 97), "fact_legacy_indicators"),
+        ("litigation", 149, 2, 46, None, 197, pytest.approx(2 / 197), "fact_legacy_indicators"),
+    ]
+
+
+def test_review_outcomes_never_divides_by_zero(con):
+    # 平潭 2019 table 四 is all zeros: no decided case, so no rate (not 0, not an error)
+    rates = con.sql("""SELECT DISTINCT correction_rate FROM review_outcomes
+                       WHERE issuer_key = '平潭综合实验区' AND report_year = 2019""").fetchall()
+    assert rates == [(None,)]
+
+
+# ---------------------------------------------------------------- report_quality
+
+
+def test_report_quality_one_row_per_report_with_failing_rules(con):
+    assert con.sql("SELECT count(*) FROM report_quality").fetchall() == [(8,)]
+    row = one(con, "SELECT * FROM report_quality WHERE source_path = ?", ZHUZHOU)
+    assert (row["issuer"], row["report_year"], row["status"], row["n_errors"], row["n_warnings"]) == (
+        "株洲市", 2019, "ok", 5, 0)
+    assert row["failed_rules"] == "requests.outcome_sum, requests.row_sum"
+    flat = one(con, "SELECT * FROM report_quality WHERE source_path = ?", PINGTAN_COPIES[2])
+    assert flat["status"] == "partial" and flat["is_primary"] is False
+    assert "extract.requests.missing" in flat["failed_rules"]
+
+
+# ---------------------------------------------------------------- primary copies
+
+
+def test_exactly_one_primary_copy_per_issuer_and_year(con):
+    rows = con.sql("""SELECT issuer_key, report_year, count(*) FILTER (WHERE is_primary) AS n
+                      FROM reports WHERE status <> 'failed' GROUP BY ALL""").fetchall()
+    assert rows and all(n == 1 for *_, n in rows)
+    assert con.sql("SELECT count(*) FROM reports WHERE is_primary IS NULL").fetchall() == [(0,)]
+
+
+PRIMARY_CASES = [
+    # (copies as (report_id, status, non-blank cells, n_errors), the primary report_id)
+    pytest.param([("a", "partial", 200, 0), ("b", "ok", 10, 3)], "b", id="ok-before-partial"),
+    pytest.param([("a", "ok", 10, 0), ("b", "ok", 161, 4)], "b", id="most-cells"),
+    pytest.param([("a", "ok", 161, 2), ("b", "ok", 161, 0)], "b", id="fewest-errors"),
+    pytest.param([("b", "ok", 161, 0), ("a", "ok", 161, 0)], "a", id="stable-tie-break"),
+    pytest.param([("a", "failed", 0, 0), ("b", "partial", 0, 1)], "b", id="failed-never"),
+    pytest.param([("a", "failed", 0, 0)], None, id="failed-alone-never"),
+]
+
+
+@pytest.mark.parametrize(("copies", "primary"), PRIMARY_CASES)
+def test_mark_primary_copies_prefers_the_most_complete_copy(copies, primary):
+    with duckdb.connect(":memory:") as mem:
+        for table in ("reports", "fact_requests", "fact_review_results", "fact_proactive_disclosure",
+                      "fact_legacy_indicators"):
+            mem.execute(table_ddl(table))
+        for rid, status, cells, errors in copies:
+            mem.execute("INSERT INTO reports (report_id, issuer_key, report_year, status, n_errors, n_warnings) "
+                        "VALUES (?, '某市', 2020, ?, ?, 0)", [rid, status, errors])
+            mem.execute("INSERT INTO fact_requests SELECT ?, 'r' || i, 'total', i, CAST(i AS VARCHAR) "
+                        "FROM range(?) t(i)", [rid, cells])
+        # another issuer's report is primary on its own, and so is a report whose year is unknown
+        mem.execute("INSERT INTO reports (report_id, issuer_key, report_year, status, n_errors, n_warnings) "
+                    "VALUES ('z', '他市', 2020, 'ok', 0, 0), ('y', '某市', NULL, 'ok', 0, 0)")
+        mark_primary_copies(mem)
+        marked = dict(mem.sql("SELECT report_id, is_primary FROM reports").fetchall())
+    assert marked.pop("z") is True and marked.pop("y") is True
+    assert marked == {rid: rid == primary for rid, *_ in copies}
+
+
+# ---------------------------------------------------------------- self-describing schema
+
+
+def test_every_table_view_and_column_has_a_comment(con):
+    own = "NOT internal AND database_name = current_database() AND schema_name = 'main'"
+    relations = con.sql(f"""SELECT table_name, comment FROM duckdb_tables() WHERE {own}
+                            UNION ALL SELECT view_name, comment FROM duckdb_views() WHERE {own}""").fetchall()
+    assert {name for name, _ in relations} == set(TABLE_COMMENTS)
+    assert [name for name, comment in relations if not (comment or "").strip()] == []
+    uncommented = con.sql(f"""SELECT table_name, column_name FROM duckdb_columns()
+                              WHERE {own} AND coalesce(trim(comment), '') = ''""").fetchall()
+    assert uncommented == []
+    blank = one(con, "SELECT comment FROM duckdb_columns() WHERE table_name = 'fact_requests' "
+                     "AND column_name = 'value'")["comment"]
+    assert "NULL" in blank and "blank" in blank
+
+
+def test_code_labels_show_codes_as_printed(con):
+    label = one(con, """SELECT label FROM code_labels WHERE table_name = 'fact_requests'
+                        AND column_name = 'row_code' AND code = 'disclosed'""")["label"]
+    assert label == "（一）予以公开"
+    assert one(con, """SELECT label FROM code_labels WHERE table_name = 'fact_review_results'
+                       AND column_name = 'outcome' AND code = 'corrected'""")["label"] == "结果纠正"
+    assert one(con, """SELECT label FROM code_labels WHERE table_name = 'fact_proactive_disclosure'
+                       AND column_name = 'article' AND code = '20.9'""")["label"] == "第二十条第（九）项"
+    assert one(con, """SELECT label FROM code_labels WHERE table_name = 'fact_legacy_indicators'
+                       AND code = 'review.corrected'""")["label"] == "被依法纠错数"
+
+
+@pytest.mark.parametrize(("table", "column", "codes"), [
+    ("fact_requests", "row_code", set(REQUEST_ROWS)),
+    ("fact_requests", "applicant", set(APPLICANTS)),
+    ("fact_review_results", "proceeding", set(PROCEEDINGS)),
+    ("fact_review_results", "outcome", set(REVIEW_OUTCOMES)),
+])
+def test_code_labels_cover_every_code_the_schema_allows(con, table, column, codes):
+    labelled = con.execute("SELECT code FROM code_labels WHERE table_name = ? AND column_name = ?",
+                           [table, column]).fetchall()
+    assert sorted(c for (c,) in labelled) == sorted(codes)
+
+
+def test_every_loaded_code_has_a_label(con):
+    missing = con.sql("""
+        SELECT 'row_code', row_code FROM fact_requests
+        WHERE row_code NOT IN (SELECT code FROM code_labels WHERE column_name = 'row_code')
+        UNION ALL SELECT 'item', item FROM fact_proactive_disclosure
+        WHERE item NOT IN (SELECT code FROM code_labels WHERE column_name = 'item')
+        UNION ALL SELECT 'measure', measure FROM fact_proactive_disclosure
+        WHERE measure NOT IN (SELECT code FROM code_labels WHERE column_name = 'measure')
+        UNION ALL SELECT 'indicator_code', indicator_code FROM fact_legacy_indicators
+        WHERE indicator_code NOT IN (SELECT code FROM code_labels WHERE column_name = 'indicator_code')""")
+    assert missing.fetchall() == []
+
+
+def test_money_is_decimal_and_counts_are_bigint(con):
+    types = dict(con.sql("""SELECT table_name || '.' || column_name, data_type FROM duckdb_columns()
+                            WHERE column_name = 'value'""").fetchall())
+    assert types["fact_proactive_disclosure.value"] == "DECIMAL(20,2)"
+    assert types["fact_requests.value"] == types["fact_review_results.value"] == "BIGINT"
+    # seed 000 table 二: 政府集中采购 采购总金额 19.07亿元
+    amount = one(con, """SELECT f.value FROM fact_proactive_disclosure f JOIN reports r USING (report_id)
+                         WHERE r.source_path = ? AND f.measure = 'procurement_amount'""", ZHUZHOU)["value"]
+    assert amount == Decimal("1907000000.00")
