@@ -11,6 +11,8 @@ Seed 002 (湘潭市 2016, 统计表): 行政复议数量 97 = 维持 60 + 纠错
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -240,3 +242,61 @@ def test_money_is_decimal_and_counts_are_bigint(con):
     amount = one(con, """SELECT f.value FROM fact_proactive_disclosure f JOIN reports r USING (report_id)
                          WHERE r.source_path = ? AND f.measure = 'procurement_amount'""", ZHUZHOU)["value"]
     assert amount == Decimal("1907000000.00")
+
+
+# ---------------------------------------------------------------- export
+
+RELATIONS = sorted(TABLE_COMMENTS)  # every table and view of the warehouse (the comment test pins the list)
+
+
+@pytest.fixture(scope="module")
+def exported(built, tmp_path_factory) -> Path:
+    """`ogi-export` as a user runs it, in both formats."""
+    out = tmp_path_factory.mktemp("export")
+    cli = Path(sys.executable).with_name("ogi-export")
+    command = [str(cli)] if cli.exists() else [sys.executable, "-m", "pipeline.export"]
+    for fmt in ("parquet", "csv"):
+        proc = subprocess.run([*command, "--format", fmt, "--out", str(out / fmt), "--warehouse", str(built)],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def test_export_writes_every_table_and_view(exported):
+    for fmt in ("parquet", "csv"):
+        assert sorted(p.stem for p in (exported / fmt).iterdir()) == RELATIONS, fmt
+
+
+def test_parquet_reads_back_with_the_same_counts_and_types(con, exported):
+    with duckdb.connect(":memory:") as mem:
+        for name in RELATIONS:
+            path = exported / "parquet" / f"{name}.parquet"
+            assert mem.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchall() == \
+                con.sql(f"SELECT count(*) FROM {name}").fetchall(), name
+        row = mem.execute("SELECT received, processed, withheld, unavailable FROM read_parquet(?) "
+                          "WHERE issuer = '株洲市'", [str(exported / "parquet" / "requests_by_outcome.parquet")])
+        assert row.fetchall() == [(501, 546, 15, 138)]
+        types = dict(mem.execute("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
+                                 [str(exported / "parquet" / "fact_proactive_disclosure.parquet")]).fetchall())
+        assert types["value"] == "DECIMAL(20,2)"
+
+
+def test_csv_is_utf8_with_a_bom_and_keeps_the_chinese_text(con, exported):
+    for name in RELATIONS:
+        data = (exported / "csv" / f"{name}.csv").read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") and not data.startswith(b"\xef\xbb\xbf" * 2), name
+    text = (exported / "csv" / "requests_by_outcome.csv").read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("issuer,issuer_key,report_year,template,report_id,received,")
+    zhuzhou = next(line for line in lines if line.startswith("株洲市,"))
+    assert ",501,68,546,305,19,15,138,12,5,23," in zhuzhou
+    with duckdb.connect(":memory:") as mem:
+        counts = mem.execute("SELECT count(*) FROM read_csv(?, header = true)",
+                             [str(exported / "csv" / "fact_requests.csv")]).fetchall()
+    assert counts == con.sql("SELECT count(*) FROM fact_requests").fetchall()
+
+
+def test_export_of_a_missing_warehouse_is_a_clear_error(tmp_path):
+    from pipeline.export import main
+
+    assert main(["--format", "csv", "--out", str(tmp_path / "out"), "--warehouse", str(tmp_path / "no.duckdb")]) == 2
