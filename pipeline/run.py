@@ -26,6 +26,7 @@ from pipeline.ingest import (
     section_reports,
     validate,
 )
+from pipeline.quality_report import quality_report_path, write_quality_report
 from pipeline.warehouse import write_warehouse
 
 
@@ -54,6 +55,7 @@ def run_pipeline(raw_dir: Path, warehouse: Path, progress=None, cache_dir: Path 
         "validation_issues": issues,
     }
     counts = write_warehouse(warehouse, tables)
+    write_quality_report(warehouse, quality_report_path(warehouse))  # quality.html next to the warehouse
     return RunResult(tables, counts, time.perf_counter() - started, cache.hits if cache else 0)
 
 
@@ -103,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result = run_pipeline(raw_dir, warehouse, progress, use_cache=not args.no_cache)
     print(format_summary(result, warehouse))
+    print(f"Data-quality report: {quality_report_path(warehouse)}")
     return 0
 
 

@@ -10,10 +10,12 @@ Seed 002 (湘潭市 2016, 统计表): 行政复议数量 97 = 维持 60 + 纠错
 
 from __future__ import annotations
 
+import html
 import shutil
 import subprocess
 import sys
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
@@ -300,3 +302,109 @@ def test_export_of_a_missing_warehouse_is_a_clear_error(tmp_path):
     from pipeline.export import main
 
     assert main(["--format", "csv", "--out", str(tmp_path / "out"), "--warehouse", str(tmp_path / "no.duckdb")]) == 2
+
+
+# ---------------------------------------------------------------- quality.html
+
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run")
+
+
+class _Text(HTMLParser):
+    """The visible text of a page (no style), one chunk per text node."""
+
+    def __init__(self):
+        super().__init__()
+        self.chunks: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.chunks.append(data.strip())
+
+
+def page_text(dom: str) -> str:
+    parser = _Text()
+    parser.feed(dom)
+    return " ".join(parser.chunks)
+
+
+@pytest.fixture(scope="module")
+def rendered(built, tmp_path_factory) -> str:
+    """quality.html as headless Chromium renders it (its DOM after loading), as text."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("chromium not installed (apt-get install -y chromium; .ci/run installs it)")
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    page = built.with_name("quality.html")
+    proc = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return page_text(proc.stdout)
+
+
+def test_quality_html_is_written_next_to_the_warehouse(built):
+    page = built.with_name("quality.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "http" not in page
+
+
+# seed 000 table 三: rows whose six applicant columns do not add up to the printed 总计 (read off the file)
+ZHUZHOU_ROW_SUMS = [
+    ("partially_disclosed", "（二）部分公开", (31, 2, 0, 6, 0, 0), 39, 19),
+    ("unavailable_not_held", "1.本机关不掌握相关政府信息", (109, 6, 0, 5, 0, 2), 122, 110),
+    ("unavailable_needs_compilation", "2.没有现成信息需要另行制作", (21, 1, 0, 4, 0, 0), 26, 16),
+    ("not_processed_complaint", "1.信访举报投诉类申请", (11, 0, 0, 0, 0, 0), 11, 1),
+]
+
+
+@pytest.mark.parametrize(("row", "label", "cells", "parts_sum", "printed"), ZHUZHOU_ROW_SUMS)
+def test_quality_html_lists_zhuzhou_row_sum_findings(rendered, row, label, cells, parts_sum, printed):
+    assert sum(cells) == parts_sum
+    section = rendered[rendered.index("株洲市 2019"):]
+    section = section[:section.index(" — ", section.index("— ok —") + 5)]  # up to the next report's heading
+    finding = f"requests.row_sum error fact_requests row={row} {parts_sum} {printed}"
+    assert finding in section
+    after = section[section.index(finding):]
+    message = f"Table 三 row {row}: the six applicant columns sum to {parts_sum} but the printed total (总计) = {printed}."
+    assert after.startswith(f"{finding} {message}")
+    # the cells involved: six applicant cells and the printed total, each with value and raw_text
+    applicants = ("natural_person 自然人", "commercial_enterprise 商业企业", "research_institution 科研机构",
+                  "social_welfare_org 社会公益组织", "legal_service_org 法律服务机构", "other_org 其他", "total 总计")
+    table = after[len(finding) + len(message) + 2:].split("rule severity")[0]
+    assert table.startswith("row_code applicant value raw_text")
+    for applicant, value in zip(applicants, (*cells, printed), strict=True):
+        assert f"{row} {label}" in table and f"{applicant} {value} {value}" in table, (row, applicant)
+    assert table.count(f"{row} ") == 7  # those seven cells, not the whole table
+
+
+def test_quality_html_puts_failing_reports_first(rendered):
+    headings = [rendered.index(h) for h in ("新乐市人民政府 2019 — partial", "株洲市 2019 — ok — 5 error(s)",
+                                            "湘潭市 2016 — ok — 0 error(s), 1 warning(s)",
+                                            "Reports without findings")]
+    assert headings == sorted(headings)
+    clean = rendered[rendered.index("Reports without findings"):]
+    assert "平顶山市人民政府" in clean and "株洲市" not in clean
+
+
+def test_quality_html_escapes_report_text():
+    """Report text is untrusted: an issuer or message with markup is shown as text, never as markup."""
+    from pipeline.quality_report import render_quality_report
+
+    hostile = '<img src=x onerror="alert(1)">市'
+    with duckdb.connect(":memory:") as mem:
+        for table in ("reports", "fact_requests", "validation_issues"):
+            mem.execute(table_ddl(table))
+        mem.execute("INSERT INTO reports (report_id, source_path, issuer, report_year, status, n_errors, "
+                    "n_warnings) VALUES ('r1', 'a<b>.txt', ?, 2020, 'ok', 1, 0)", [hostile])
+        mem.execute("INSERT INTO fact_requests VALUES ('r1', 'disclosed', 'total', 5, '<i>5</i>')")
+        mem.execute("INSERT INTO validation_issues VALUES ('r1', 'narrative.disclosed', 'error', 'fact_requests', "
+                    "'row=disclosed', 5, 6, '</td><script>alert(2)</script>')")
+        page = render_quality_report(mem, "ogi.duckdb")
+    assert "<img" not in page and "<script" not in page and "<i>" not in page and "<b>" not in page
+    assert html.escape(hostile) in page and "&lt;i&gt;5&lt;/i&gt;" in page
