@@ -408,3 +408,36 @@ def test_quality_html_escapes_report_text():
         page = render_quality_report(mem, "ogi.duckdb")
     assert "<img" not in page and "<script" not in page and "<i>" not in page and "<b>" not in page
     assert html.escape(hostile) in page and "&lt;i&gt;5&lt;/i&gt;" in page
+
+
+# ---------------------------------------------------------------- the whole fixture corpus (conftest's warehouse)
+
+
+def test_requests_by_outcome_2021_format_adds_the_three_other_rows(corpus_warehouse):
+    """淮安市 2024 (gov2021), read off corpus/text/001: （六） is printed in three rows, 71 + 6 + 110."""
+    con, report_ids = corpus_warehouse
+    rows = con.sql("SELECT * FROM requests_by_outcome WHERE report_year = 2024 AND issuer_key = '淮安市'").pl()
+    assert rows.height == 1  # 008 is a fragment of the same report: not primary
+    row = rows.row(0, named=True)
+    assert row["report_id"] == report_ids["corpus/text/001_huaian_city_2024.txt"]
+    assert {k: row[k] for k in ("received", "carried_over", "processed", "disclosed", "partially_disclosed",
+                                "withheld", "unavailable", "not_processed", "other", "carried_forward")} == {
+        "received": 3119, "carried_over": 34, "processed": 3050, "disclosed": 1362, "partially_disclosed": 454,
+        "withheld": 2 + 31 + 5 + 6 + 8 + 12 + 9 + 105, "unavailable": 769 + 11 + 1, "not_processed": 62 + 25 + 1,
+        "other": 71 + 6 + 110, "carried_forward": 103,
+    }
+
+
+def test_no_issuer_has_two_rows_for_a_year_in_any_view(corpus_warehouse):
+    con, _ = corpus_warehouse
+    for view, key in (("requests_by_outcome", "issuer_key, report_year"), ("requests_by_year", "issuer_key, report_year"),
+                      ("review_outcomes", "issuer_key, report_year, proceeding")):
+        assert con.sql(f"SELECT {key} FROM {view} GROUP BY ALL HAVING count(*) > 1").fetchall() == [], view
+
+
+@pytest.mark.parametrize(("rows", "n"), [("WITHHELD_ROWS", 8), ("UNAVAILABLE_ROWS", 3), ("NOT_PROCESSED_ROWS", 5),
+                                         ("OTHER_SUB_ROWS", 3)])
+def test_outcome_groups_have_the_templates_row_counts(rows, n):
+    import pipeline.views
+
+    assert len(getattr(pipeline.views, rows)) == n
