@@ -18,6 +18,7 @@ from pipeline.batching import run_batches
 from pipeline.plan import batches, plan_run
 from pipeline.run import BATCH_SIZE
 from pipeline.warehouse.load import Changes, connect, publish, published_state
+from pipeline.warehouse.quality_report import write_quality_report
 
 GROUP = "ogi"
 WAREHOUSE_TABLES = ("reports", "report_sections", *frames.FACT_TABLES, "validation_issues")
@@ -92,7 +93,8 @@ def warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePaths):
         counts = publish(paths.warehouse_path, Changes(parts, plan.gone, plan.renames, plan.full_rebuild))
     finally:
         shutil.rmtree(parts, ignore_errors=True)
-    context.log.info(f"published {paths.warehouse_path}: {counts}")
+    report = write_quality_report(paths.warehouse_path)
+    context.log.info(f"published {paths.warehouse_path}: {counts}; data-quality report {report}")
     with connect(paths.warehouse_path, read_only=True) as con:
         for table in WAREHOUSE_TABLES:
             yield dg.MaterializeResult(asset_key=table, metadata={

@@ -31,6 +31,8 @@ TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "source_format": pl.String(),
         "url": pl.String(),
         "region": pl.String(),
+        # the one copy per (issuer_key, report_year) the views use; set in SQL by pipeline.primary
+        "is_primary": pl.Boolean(),
     },
     "report_sections": {
         "report_id": pl.String(),
@@ -96,6 +98,11 @@ FACT_TABLES = (
     "fact_proactive_disclosure",
     "fact_legacy_indicators",
 )
+
+#: DuckDB types that differ from the polars type's default (DATA_MODEL: money is DECIMAL, not DOUBLE)
+DUCKDB_TYPE_OVERRIDES: dict[tuple[str, str], str] = {
+    ("fact_proactive_disclosure", "value"): "DECIMAL(20,2)",
+}
 
 #: Primary keys, for DDL and for the uniqueness checks.
 TABLE_KEYS: dict[str, tuple[str, ...]] = {

@@ -35,6 +35,7 @@ from pipeline.warehouse.load import (
     read_tables,
     remove_leftovers,
 )
+from pipeline.warehouse.quality_report import quality_report_path, write_quality_report
 
 #: reports per batch: big enough that per-batch costs (a pandera call per table, a Parquet file) vanish,
 #: small enough that a batch's texts and frames stay a few tens of MB
@@ -91,6 +92,7 @@ def run_pipeline(raw_dir: Path, warehouse: Path, progress=None, workers: int | N
         changes = Changes(parts_dir, plan.gone, plan.renames, plan.full_rebuild)
         t_publish = time.perf_counter()
         counts = publish(warehouse, changes)
+        write_quality_report(warehouse)  # quality.html next to the warehouse
         stage_seconds["publish"] = time.perf_counter() - t_publish
     finally:
         shutil.rmtree(parts_dir, ignore_errors=True)
@@ -163,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     bar.close()
     print(format_summary(result))
+    print(f"Data-quality report: {quality_report_path(warehouse)}")
     return 0
 
 

@@ -30,7 +30,8 @@ import polars as pl
 
 from pipeline import frames
 from pipeline.validation.cross_year import cross_year_issues_sql
-from pipeline.warehouse.views import REQUESTS_BY_YEAR_SQL
+from pipeline.warehouse.catalog import install_catalog
+from pipeline.warehouse.views import VIEWS
 
 STORAGE_CONFIG = {"storage_compatibility_version": "v1.5.0"}
 
@@ -63,15 +64,18 @@ class Changes:
 
 
 def table_ddl(table: str) -> str:
-    cols = [f'"{name}" {_DUCKDB_TYPES[type(dtype)]}' for name, dtype in frames.TABLE_SCHEMAS[table].items()]
+    cols = [
+        f'"{name}" {frames.DUCKDB_TYPE_OVERRIDES.get((table, name)) or _DUCKDB_TYPES[type(dtype)]}'
+        for name, dtype in frames.TABLE_SCHEMAS[table].items()
+    ]
     if table in ("reports", "ingest_state"):
         cols[0] += " PRIMARY KEY"
     return f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(cols)})"
 
 
 def view_ddl() -> list[str]:
-    """Views over the tables (requests_by_year: one time series across the 2019 template break)."""
-    return [REQUESTS_BY_YEAR_SQL]
+    """The views for the common questions (pipeline.warehouse.views), in creation order."""
+    return list(VIEWS.values())
 
 
 @contextmanager
@@ -208,6 +212,7 @@ def _apply(con: duckdb.DuckDBPyConnection, changes: Changes) -> None:
                      AND (reports.n_errors IS DISTINCT FROM c.e OR reports.n_warnings IS DISTINCT FROM c.w)""")
     for ddl in view_ddl():
         con.execute(ddl)
+    install_catalog(con)  # primary copies, code_labels, COMMENT ON every table, view and column
 
 
 def publish(path: Path, changes: Changes) -> dict[str, int]:
