@@ -8,7 +8,6 @@ one report marks it `partial` with an `extract.crash` issue, and every other rep
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import traceback
@@ -22,34 +21,16 @@ import polars as pl
 
 from pipeline import frames
 from pipeline.cache import ParseCache, entry_key
+from pipeline.reading.discovery import NOT_REPORTS, RawFile, discover_raw_files, failed_entry  # noqa: F401
 from pipeline.reading.files import ReadError, read_report_bytes
-from pipeline.reading.metadata import (
-    apply_overrides,
-    infer_metadata,
-    is_annual_report,
-    issuer_key,
-    load_overrides,
-)
+from pipeline.reading.metadata import infer_metadata, is_annual_report, issuer_key
+from pipeline.reading.overrides import OverrideProblem, apply_overrides, load_overrides
 from pipeline.reading.sectioning import split_sections
 from pipeline.tables import extract_report_tables
 from pipeline.validation.rules import validate_facts, with_issue_counts
 from schemas.legacy import check_legacy_indicators
 
-#: Files in the raw folder that are not reports.
-NOT_REPORTS = ("manifest.csv", ".gitkeep", "README.md", "README.txt")
-
 Progress = Callable[[int, int, str], None]
-
-
-@dataclass(frozen=True)
-class RawFile:
-    path: Path
-    source_path: str  # relative to the raw folder, POSIX separators
-    sha256: str
-
-    @property
-    def report_id(self) -> str:
-        return self.sha256[:16]
 
 
 @dataclass
@@ -58,6 +39,7 @@ class ReportText:
 
     row: dict
     text: str | None
+    issues: list[dict] = field(default_factory=list)  # validation_issues rows found while reading (overrides)
 
 
 @dataclass
@@ -65,19 +47,6 @@ class Extraction:
     facts: dict[str, pl.DataFrame]
     issues: pl.DataFrame
     crashed: dict[str, str] = field(default_factory=dict)  # report_id → error sentence
-
-
-def discover_raw_files(raw_dir: Path) -> list[RawFile]:
-    """Every candidate report file below raw_dir (sorted), with its content hash."""
-    files = []
-    for path in sorted(raw_dir.rglob("*")):
-        rel = path.relative_to(raw_dir)
-        if not path.is_file() or path.name in NOT_REPORTS or path.name.endswith(".meta.json"):
-            continue
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        files.append(RawFile(path, rel.as_posix(), hashlib.sha256(path.read_bytes()).hexdigest()))
-    return files
 
 
 def _report_row(raw: RawFile, **values) -> dict:
@@ -99,6 +68,9 @@ def _crash_sentence(source_path: str, stage: str, exc: Exception) -> str:
 
 def read_one(raw: RawFile, override: dict | None = None) -> ReportText:
     """Read, normalize and describe one raw file; never raises for bad input."""
+    if raw.error:  # found by discovery: not readable as a file, so no content hash either
+        return ReportText(_report_row(raw, status="failed", source_sha256=None,
+                                      error=f"{raw.source_path}: {raw.error}."), None)
     try:
         result = read_report_bytes(raw.path.read_bytes(), raw.path.suffix.lower())
     except ReadError as exc:
@@ -141,7 +113,7 @@ def read_reports(
     this process, or, for large batches, by one worker process per core ("spawn", since forking a process
     that has started polars' thread pool can deadlock); results keep the file order either way.
     """
-    overrides = load_overrides(raw_dir)
+    overrides, override_problems = load_overrides(raw_dir)
     unique: dict[str, RawFile] = {}
     for raw in raw_files:
         unique.setdefault(raw.report_id, raw)
@@ -174,7 +146,29 @@ def read_reports(
             pool.shutdown(cancel_futures=True)
     if progress and len(todo) < len(jobs):
         progress(len(jobs), len(jobs), f"{len(jobs) - len(todo)} unchanged report(s) taken from the parse cache")
-    return [done[i] for i in range(len(jobs))]
+    return record_override_problems([done[i] for i in range(len(jobs))], raw_dir, override_problems)
+
+
+def record_override_problems(reports: list[ReportText], raw_dir: Path,
+                             problems: list[OverrideProblem]) -> list[ReportText]:
+    """Refused overrides as `extract.override` issues on their report; problems that concern no report read
+    here (a manifest that cannot be parsed, an override for a missing file) as one failed row per override
+    file. Not cached: an override file can change while the report's bytes do not."""
+    by_path = {r.row["source_path"]: r for r in reports}
+    orphans: dict[str, list[str]] = {}
+    for p in problems:
+        report = by_path.get(p.target) if p.target is not None else None
+        if report is None:
+            orphans.setdefault(p.source, []).append(p.sentence)
+            continue
+        report.issues.append({"report_id": report.row["report_id"], "rule_id": "extract.override",
+                              "severity": p.severity, "table_name": None,
+                              "location": f"field={p.field}" if p.field else None, "message": p.sentence + "."})
+    for source, sentences in orphans.items():
+        error = ". ".join(sentences) + "."
+        raw = failed_entry(raw_dir / source, source, error)
+        reports.append(ReportText(_report_row(raw, status="failed", source_sha256=None, error=error), None))
+    return reports
 
 
 def section_reports(reports: Iterable[ReportText]) -> pl.DataFrame:
@@ -230,6 +224,7 @@ def validate(reports: list[ReportText], extraction: Extraction) -> pl.DataFrame:
     return frames.concat(
         "validation_issues",
         [
+            frames.frame("validation_issues", [issue for r in reports for issue in r.issues]),
             extraction.issues,
             validate_facts(extraction.facts, report_frame, texts),
             check_legacy_indicators(extraction.facts["fact_legacy_indicators"]),

@@ -7,17 +7,13 @@ Inference, in order of trust:
   report_year: the title's year; the statistics period (`统计期限自2019年1月1日…`); the first sentence's year.
   template: the tables' column labels (TEMPLATE_MARKERS), else the year (2019–2020 gov2019, 2021+ gov2021,
           earlier legacy).
-Overrides: `NAME.meta.json` beside the raw file, or a row of `manifest.csv` in the raw folder (column `file`
-= path relative to the raw folder), may set issuer, report_year, template, url, region.
+Overrides (`NAME.meta.json`, `manifest.csv`) are checked and applied in `pipeline.reading.overrides`.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import polars as pl
 
@@ -46,7 +42,6 @@ TEMPLATE_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 #: Words an annual report always has; a text with none of them is not one.
 REPORT_MARKERS = ("信息公开",)
-META_FIELDS = ("issuer", "report_year", "template", "url", "region")
 
 
 @dataclass
@@ -113,36 +108,6 @@ def infer_metadata(text: str) -> ReportMetadata:
 
 def is_annual_report(text: str) -> bool:
     return any(marker in text for marker in REPORT_MARKERS)
-
-
-def load_overrides(raw_dir: Path) -> dict[str, dict]:
-    """All overrides in the raw folder: relative path → {field: value}; NAME.meta.json wins over manifest.csv."""
-    overrides: dict[str, dict] = {}
-    manifest = raw_dir / "manifest.csv"
-    if manifest.is_file():
-        with manifest.open(encoding="utf-8-sig", newline="") as fh:
-            for row in csv.DictReader(fh):
-                name = (row.get("file") or row.get("source_path") or "").strip()
-                if name:
-                    overrides[name] = {k: row[k].strip() for k in META_FIELDS if row.get(k, "").strip()}
-    for meta in raw_dir.rglob("*.meta.json"):
-        target = meta.with_name(meta.name.removesuffix(".meta.json"))
-        try:
-            data = json.loads(meta.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        key = target.relative_to(raw_dir).as_posix()
-        overrides[key] = {**overrides.get(key, {}), **{k: data[k] for k in META_FIELDS if data.get(k) not in (None, "")}}
-    return overrides
-
-
-def apply_overrides(meta: ReportMetadata, override: dict | None) -> ReportMetadata:
-    if not override:
-        return meta
-    values = {**meta.__dict__, **override}
-    if values.get("report_year") is not None:
-        values["report_year"] = int(values["report_year"])
-    return ReportMetadata(**values)
 
 
 # ---------------------------------------------------------------- issuer identity across years
