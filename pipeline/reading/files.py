@@ -128,19 +128,34 @@ def _text_len(el) -> int:
     return len(_HAN.findall(el.text_content() or ""))
 
 
-def _link_text_len(el) -> int:
-    return sum(len(_HAN.findall(a.text_content() or "")) for a in el.iter("a"))
+def _han_counts(root) -> tuple[dict, dict]:
+    """Han characters in each element's text_content() and in the links inside it, in one bottom-up pass:
+    counting per element would read a page nested N deep N times."""
+    total: dict = {}
+    links: dict = {}
+    for event, el in _walk(root):
+        if event != "end" or not isinstance(el.tag, str):
+            continue
+        n_total, n_links = len(_HAN.findall(el.text or "")), 0
+        for child in el:
+            if isinstance(child.tag, str):
+                n_total += total[child]
+                n_links += links[child]
+            n_total += len(_HAN.findall(child.tail or ""))
+        total[el] = n_total
+        links[el] = n_links + (n_total if el.tag == "a" else 0)
+    return total, links
 
 
 def _main_content(root):
     """The smallest block that holds most of the page's non-link Chinese text: the report body."""
     body = root.find(".//body")
     body = body if body is not None else root
-    total = _text_len(body) - _link_text_len(body)
+    total, links = _han_counts(body)
     best = body
     for el in body.iter("div", "article", "section", "td", "main"):
-        own = _text_len(el) - _link_text_len(el)
-        if own >= 0.6 * total and _text_len(el) < _text_len(best):
+        own = total[el] - links[el]
+        if own >= 0.6 * (total[body] - links[body]) and total[el] < total[best]:
             best = el
     return best
 

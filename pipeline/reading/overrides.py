@@ -162,9 +162,13 @@ def read_manifest(path: Path) -> tuple[dict[str, dict], list[OverrideProblem]]:
                 continue
             rows[name], refused = check_values(row, MANIFEST, name, f"{MANIFEST} (line {line})")
             problems += refused
-    except csv.Error as exc:
-        return whole(f"line {reader.line_num}: {exc}")
+    except csv.Error as exc:  # line_num still counts the lines before the record that failed
+        return whole(f"line {reader.line_num + 1}: {exc}")
     return rows, problems
+
+
+#: what json.loads returns → the JSON name of it, for the error sentence
+JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "true/false", type(None): "null"}
 
 
 def read_meta_json(path: Path, source: str, target: str) -> tuple[dict, list[OverrideProblem]]:
@@ -184,7 +188,7 @@ def read_meta_json(path: Path, source: str, target: str) -> tuple[dict, list[Ove
     except RecursionError:
         return refused("is not valid JSON (nested too deep)")
     if not isinstance(data, dict):
-        return refused(f"holds a JSON {type(data).__name__.replace('dict', 'object')}, not an object")
+        return refused(f"holds a JSON {JSON_KINDS.get(type(data), 'value')}, not an object")
     valid, problems = check_values(data, source, target)
     unknown = sorted(str(k) for k in data if k not in META_FIELDS)
     if unknown:
