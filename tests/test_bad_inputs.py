@@ -303,3 +303,11 @@ def test_deeply_nested_page(raw, depth, readable):
         assert failed(reports, "deep.html") == (
             "deep.html: the HTML page nests its elements more than 2048 levels deep, beyond what the HTML parser "
             "(libxml2) reads, so its text cannot be read whole.")
+
+
+def test_manifest_in_a_sub_folder_is_not_applied_and_says_so(raw):
+    (raw / "2019").mkdir()
+    (raw / "2019" / "manifest.csv").write_text(f"file,region\n{ZHUZHOU},湖南省\n", encoding="utf-8")
+    reports, _ = ingest(raw)
+    assert failed(reports, "2019/manifest.csv") == (
+        "2019/manifest.csv: only the raw folder's own manifest.csv is read; this one is not applied.")

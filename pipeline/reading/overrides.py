@@ -214,6 +214,9 @@ def load_overrides(raw_dir: Path) -> tuple[dict[str, dict], list[OverrideProblem
     present = set()
     for entry in walk_raw_folder(raw_dir):
         present.add(entry.source_path)
+        if not entry.error and entry.path.name == MANIFEST and entry.source_path != MANIFEST:
+            problems.append(OverrideProblem(entry.source_path, None, f"{entry.source_path}: only the raw folder's "
+                                            f"own {MANIFEST} is read; this one is not applied"))
         if entry.error or not entry.source_path.endswith(OVERRIDE_SUFFIX):
             continue
         target = entry.source_path.removesuffix(OVERRIDE_SUFFIX)
