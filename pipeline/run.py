@@ -9,6 +9,7 @@ recorded in `reports` with their error), non-zero only when the warehouse could 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -95,6 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     warehouse = args.warehouse or config.warehouse_path()
     if not raw_dir.is_dir():
         print(f"error: raw folder {raw_dir} does not exist", file=sys.stderr)
+        return 2
+    try:  # an unlistable raw folder would publish an empty warehouse over the previous one
+        os.scandir(raw_dir).close()
+    except OSError as exc:
+        print(f"error: raw folder {raw_dir} cannot be read ({exc.strerror}); the warehouse is left as it was",
+              file=sys.stderr)
         return 2
 
     def progress(i: int, total: int, message: str) -> None:

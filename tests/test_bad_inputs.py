@@ -311,3 +311,20 @@ def test_manifest_in_a_sub_folder_is_not_applied_and_says_so(raw):
     reports, _ = ingest(raw)
     assert failed(reports, "2019/manifest.csv") == (
         "2019/manifest.csv: only the raw folder's own manifest.csv is read; this one is not applied.")
+
+
+def test_unreadable_raw_folder_publishes_nothing_and_keeps_the_warehouse(raw, monkeypatch, capsys):
+    reports, _ = ingest(raw)
+    warehouse = raw.parent / "warehouse" / "ogi.duckdb"
+    before = warehouse.read_bytes()
+    raw.chmod(0)
+    if AS_ROOT:
+        deny(monkeypatch, raw, "scandir", os)
+    try:
+        rc = main(["--raw", str(raw), "--warehouse", str(warehouse), "--quiet", "--no-cache"])
+    finally:
+        raw.chmod(0o755)
+    assert rc == 2
+    assert capsys.readouterr().err == (f"error: raw folder {raw} cannot be read (Permission denied); "
+                                       "the warehouse is left as it was\n")
+    assert warehouse.read_bytes() == before
