@@ -68,7 +68,10 @@ def _link_problem(path: str) -> str | None:
     try:
         os.stat(path)
     except OSError as exc:
-        target = printable_path(os.readlink(path))
+        try:
+            target = printable_path(os.readlink(path))
+        except OSError:  # replaced while we looked
+            target = "an unknown target"
         if exc.errno == errno.ELOOP:
             return f"symbolic link loop (it points to {target}, which leads back to itself); skipped"
         if exc.errno == errno.ENOENT:
