@@ -1,5 +1,4 @@
-"""Where the pipeline reads and writes: `OGI_RAW_DIR`, `OGI_WAREHOUSE` and `OGI_CACHE_DIR`, defaulting to the
-project's folders (the parse cache sits next to the warehouse)."""
+"""Where the pipeline reads and writes: `OGI_RAW_DIR` and `OGI_WAREHOUSE`, defaulting to the project's folders."""
 
 from __future__ import annotations
 
@@ -18,6 +17,3 @@ def raw_dir() -> Path:
 def warehouse_path() -> Path:
     return Path(os.environ.get("OGI_WAREHOUSE") or DEFAULT_WAREHOUSE)
 
-
-def cache_dir(warehouse: Path | None = None) -> Path:
-    return Path(os.environ.get("OGI_CACHE_DIR") or (warehouse or warehouse_path()).parent / "cache")

@@ -29,51 +29,36 @@ from pathlib import Path
 import polars as pl
 
 from pipeline import frames
+from pipeline.reading.discovery import NOT_REPORTS, RawFile, discover_raw_files, failed_entry  # noqa: F401
 from pipeline.reading.files import ReadError, read_report_bytes
-from pipeline.reading.metadata import (
-    apply_overrides,
-    infer_metadata,
-    is_annual_report,
-    issuer_key,
-    load_overrides,
-    metadata_issues,
-)
+from pipeline.reading.metadata import infer_metadata, is_annual_report, issuer_key, metadata_issues
+from pipeline.reading.overrides import OverrideProblem, apply_overrides, load_overrides
 from pipeline.reading.sectioning import split_sections
 from pipeline.tables import extract_report_tables
 from pipeline.validation.rules import validate_facts, with_issue_counts
 from pipeline.version import code_version
 from schemas.legacy import check_legacy_indicators
 
-#: Files in the raw folder that are not reports.
-NOT_REPORTS = ("manifest.csv", ".gitkeep", "README.md", "README.txt")
-
 Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
-class RawFile:
-    path: Path
-    source_path: str  # relative to the raw folder, POSIX separators
-    sha256: str
-
-    @property
-    def report_id(self) -> str:
-        return self.sha256[:16]
-
-
-@dataclass(frozen=True)
 class Job:
-    """One distinct document to ingest, with the metadata override that applies to it."""
+    """One distinct document to ingest, with the metadata override that applies to it and the parts of its
+    override that were refused (each becomes an `extract.override` issue on the report)."""
 
     raw: RawFile
     override: dict | None = None
+    problems: tuple[OverrideProblem, ...] = ()
 
     @property
     def override_key(self) -> str:
-        """A hash of the override, so a changed override re-processes the file ('' when there is none)."""
-        if not self.override:
+        """A hash of the override and its refusals, so changing either re-processes the file ('' when none)."""
+        if not self.override and not self.problems:
             return ""
-        return hashlib.sha256(json.dumps(self.override, sort_keys=True, default=str).encode()).hexdigest()[:12]
+        refused = [p.sentence for p in self.problems]
+        return hashlib.sha256(json.dumps([self.override, refused], sort_keys=True, default=str).encode()
+                              ).hexdigest()[:12]
 
 
 @dataclass
@@ -82,7 +67,7 @@ class ReportText:
 
     row: dict
     text: str | None
-    issues: list[dict] = field(default_factory=list)  # extract.metadata warnings found while reading
+    issues: list[dict] = field(default_factory=list)  # validation_issues rows found while reading
 
 
 @dataclass
@@ -104,26 +89,26 @@ class PartsWriteError(RuntimeError):
     """The batch's Parquet files could not be written (disk full, permissions): nothing can be published."""
 
 
-def discover_raw_files(raw_dir: Path) -> list[RawFile]:
-    """Every candidate report file below raw_dir (sorted), with its content hash."""
-    files = []
-    for path in sorted(raw_dir.rglob("*")):
-        rel = path.relative_to(raw_dir)
-        if not path.is_file() or path.name in NOT_REPORTS or path.name.endswith(".meta.json"):
-            continue
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        files.append(RawFile(path, rel.as_posix(), hashlib.sha256(path.read_bytes()).hexdigest()))
-    return files
-
-
 def plan_jobs(raw_files: Iterable[RawFile], raw_dir: Path) -> list[Job]:
-    """One job per distinct document (identical bytes are ingested once, under the first path), with overrides."""
-    overrides = load_overrides(raw_dir)
+    """One job per distinct document (identical bytes are ingested once, under the first path), with overrides.
+
+    A refused override travels with its report; one that concerns no report (a manifest that cannot be parsed,
+    an override for a missing file) becomes a job of its own for the override file, recorded as failed."""
+    overrides, problems = load_overrides(raw_dir)
     unique: dict[str, RawFile] = {}
     for raw in raw_files:
         unique.setdefault(raw.report_id, raw)
-    return [Job(raw, overrides.get(raw.source_path)) for raw in unique.values()]
+    by_target: dict[str, list[OverrideProblem]] = {}
+    for problem in problems:
+        by_target.setdefault(problem.target or "", []).append(problem)
+    jobs = [Job(raw, overrides.get(raw.source_path), tuple(by_target.pop(raw.source_path, ())))
+            for raw in unique.values()]
+    orphans: dict[str, list[str]] = {}
+    for problem in (p for found in by_target.values() for p in found):
+        orphans.setdefault(problem.source, []).append(problem.sentence.removeprefix(f"{problem.source}: "))
+    for source, sentences in orphans.items():
+        jobs.append(Job(failed_entry(raw_dir / source, source, "; ".join(sentences))))
+    return jobs
 
 
 def _report_row(raw: RawFile, **values) -> dict:
@@ -144,8 +129,16 @@ def crash_sentence(source_path: str, stage: str, exc: BaseException) -> str:
     return f"{source_path}: {stage} crashed ({type(exc).__name__}: {exc}{where})."
 
 
-def read_one(raw: RawFile, override: dict | None = None) -> ReportText:
+def _override_issues(raw: RawFile, problems: Iterable[OverrideProblem]) -> list[dict]:
+    return [{"report_id": raw.report_id, "rule_id": "extract.override", "severity": p.severity, "table_name": None,
+             "location": f"field={p.field}" if p.field else None, "message": p.sentence + "."} for p in problems]
+
+
+def read_one(raw: RawFile, override: dict | None = None, problems: Iterable[OverrideProblem] = ()) -> ReportText:
     """Read, normalize and describe one raw file; never raises for bad input."""
+    if raw.error:  # found by discovery: not readable as a file, so no content hash either
+        return ReportText(_report_row(raw, status="failed", source_sha256=None,
+                                      error=f"{raw.source_path}: {raw.error}."), None)
     try:
         result = read_report_bytes(raw.path.read_bytes(), raw.path.suffix.lower())
     except ReadError as exc:
@@ -168,7 +161,7 @@ def read_one(raw: RawFile, override: dict | None = None) -> ReportText:
     issues = [{**issue, "report_id": raw.report_id} for issue in metadata_issues(meta, raw.source_path)]
     if issues:  # a report whose text never names its issuer or year loads, marked partial
         row.update(status="partial", error=issues[0]["message"])
-    return ReportText(row, result.text, issues)
+    return ReportText(row, result.text, _override_issues(raw, problems) + issues)
 
 
 #: below this many files, reading in one process beats starting worker processes (~1 s each to import)
@@ -176,7 +169,7 @@ PARALLEL_MIN_FILES = 200
 
 
 def _read_job(job: Job) -> ReportText:
-    return read_one(job.raw, job.override)
+    return read_one(job.raw, job.override, job.problems)
 
 
 def read_reports(raw_files: Iterable[RawFile], raw_dir: Path, progress: Progress | None = None,
@@ -217,7 +210,6 @@ def extract_tables(reports: Iterable[ReportText], progress: Progress | None = No
     crashed: dict[str, str] = {}
     for i, r in enumerate(reports, start=1):
         rid = r.row["report_id"]
-        issue_rows.extend(r.issues)
         try:
             facts, issues = extract_report_tables(r.text, rid, r.row["template"])
         except Exception as exc:  # one report's bad layout must not stop the others
@@ -245,6 +237,7 @@ def validate(reports: list[ReportText], extraction: Extraction, cross_year: bool
     return frames.concat(
         "validation_issues",
         [
+            frames.frame("validation_issues", [issue for r in reports for issue in r.issues]),
             extraction.issues,
             validate_facts(extraction.facts, report_frame, texts, cross_year=cross_year),
             check_legacy_indicators(extraction.facts["fact_legacy_indicators"]),
@@ -278,7 +271,7 @@ def batch_tables(jobs: list[Job], timings: dict[str, float] | None = None) -> di
     `timings`, when given, receives the seconds spent per stage (read, extract, validate)."""
     timings = {} if timings is None else timings
     t0 = time.perf_counter()
-    reports = [read_one(job.raw, job.override) for job in jobs]
+    reports = [_read_job(job) for job in jobs]
     t1 = time.perf_counter()
     sections = section_reports(reports)
     extraction = extract_tables(reports)

@@ -136,12 +136,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warehouse", type=Path, default=None,
                         help="warehouse file (default $OGI_WAREHOUSE or data/warehouse/ogi.duckdb)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.add_argument("--full", action="store_true", help="process every file again into a fresh warehouse")
+    parser.add_argument("--full", "--no-cache", action="store_true",
+                        help="process every file again into a fresh warehouse (--no-cache: the older name)")
     args = parser.parse_args(argv)
     raw_dir = args.raw or config.raw_dir()
     warehouse = args.warehouse or config.warehouse_path()
     if not raw_dir.is_dir():
         print(f"error: raw folder {raw_dir} does not exist", file=sys.stderr)
+        return 2
+    try:  # an unlistable raw folder would publish an empty warehouse over the previous one
+        os.scandir(raw_dir).close()
+    except OSError as exc:
+        print(f"error: raw folder {raw_dir} cannot be read ({exc.strerror}); the warehouse is left as it was",
+              file=sys.stderr)
         return 2
     bar = tqdm(total=0, unit="report", disable=args.quiet, desc="ingest", dynamic_ncols=True)
 

@@ -6,7 +6,8 @@ import pytest
 
 from pipeline.ingest import RawFile, read_one
 from pipeline.reading.files import read_report
-from pipeline.reading.metadata import apply_overrides, infer_metadata, load_overrides
+from pipeline.reading.metadata import infer_metadata
+from pipeline.reading.overrides import apply_overrides, load_overrides
 from pipeline.reading.sectioning import split_sections
 from tests.conftest import CORPUS, seed
 
@@ -93,9 +94,10 @@ def test_meta_json_and_manifest_override(tmp_path):
     (tmp_path / "b.txt").write_bytes(src.read_bytes() + b"\n")
     (tmp_path / "a.txt.meta.json").write_text(json.dumps({"issuer": "株洲市人民政府", "url": "http://x"}), "utf-8")
     (tmp_path / "manifest.csv").write_text("file,issuer,report_year,region\nb.txt,株洲市政府办,2020,湖南\n", "utf-8")
-    overrides = load_overrides(tmp_path)
+    overrides, problems = load_overrides(tmp_path)
     assert overrides == {"a.txt": {"issuer": "株洲市人民政府", "url": "http://x"},
-                         "b.txt": {"issuer": "株洲市政府办", "report_year": "2020", "region": "湖南"}}
+                         "b.txt": {"issuer": "株洲市政府办", "report_year": 2020, "region": "湖南"}}
+    assert problems == []
     meta = apply_overrides(infer_metadata(read_report(src).text), overrides["b.txt"])
     assert (meta.issuer, meta.report_year, meta.template, meta.region) == ("株洲市政府办", 2020, "gov2019", "湖南")
 

@@ -79,7 +79,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return data.decode(enc), enc.replace("-sig", "") + " (BOM)"
-    if b"\x00" in data[:8000]:
+    if b"\x00" in data:  # anywhere: a NUL after the first 8,000 bytes would otherwise end up in the text
         utf16 = _looks_utf16(data)
         text = _decode_clean(data, utf16) if utf16 else None
         if text is None:
@@ -95,14 +95,18 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     for enc in dict.fromkeys([*candidates, "utf-8", "gb18030"]):
         text = _decode_clean(data, enc)
         if text is not None:
-            return text, (declared.lower() if declared and enc == "gb18030" and candidates else enc)
+            # the encoding used, except that a declared GBK/GB2312 read as its superset GB18030 keeps its name
+            return text, (declared.lower() if enc == "gb18030" and candidates[:1] == ["gb18030"] else enc)
     raise ReadError("the bytes decode as none of UTF-8, UTF-16 or GB18030/GBK")
+
+
+#: control characters other than \t \n \r \f, and the private use area: a wrong decoding produces them
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
 
 
 def _control_share(text: str) -> float:
     sample = text[:20000]
-    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f") or 0xE000 <= ord(c) <= 0xF8FF)
-    return bad / max(len(sample), 1)
+    return _CONTROL.subn("", sample)[1] / max(len(sample), 1)
 
 
 # ---------------------------------------------------------------- HTML
@@ -126,19 +130,34 @@ def _text_len(el) -> int:
     return len(_HAN.findall(el.text_content() or ""))
 
 
-def _link_text_len(el) -> int:
-    return sum(len(_HAN.findall(a.text_content() or "")) for a in el.iter("a"))
+def _han_counts(root) -> tuple[dict, dict]:
+    """Han characters in each element's text_content() and in the links inside it, in one bottom-up pass:
+    counting per element would read a page nested N deep N times."""
+    total: dict = {}
+    links: dict = {}
+    for event, el in _walk(root):
+        if event != "end" or not isinstance(el.tag, str):
+            continue
+        n_total, n_links = len(_HAN.findall(el.text or "")), 0
+        for child in el:
+            if isinstance(child.tag, str):
+                n_total += total[child]
+                n_links += links[child]
+            n_total += len(_HAN.findall(child.tail or ""))
+        total[el] = n_total
+        links[el] = n_links + (n_total if el.tag == "a" else 0)
+    return total, links
 
 
 def _main_content(root):
     """The smallest block that holds most of the page's non-link Chinese text: the report body."""
     body = root.find(".//body")
     body = body if body is not None else root
-    total = _text_len(body) - _link_text_len(body)
+    total, links = _han_counts(body)
     best = body
     for el in body.iter("div", "article", "section", "td", "main"):
-        own = _text_len(el) - _link_text_len(el)
-        if own >= 0.6 * total and _text_len(el) < _text_len(best):
+        own = total[el] - links[el]
+        if own >= 0.6 * (total[body] - links[body]) and total[el] < total[best]:
             best = el
     return best
 
@@ -193,49 +212,59 @@ def _span(value: str | None) -> int:
 _CELL_BREAKS = {"br", "p", "div", "li", "tr", "table"}
 
 
+def _walk(root):
+    """("start" | "end", node) in document order, comments included, with a stack instead of recursion: a page
+    can nest its elements far deeper than Python's recursion limit."""
+    stack = [(root, False)]
+    while stack:
+        el, done = stack.pop()
+        if done:
+            yield "end", el
+            continue
+        yield "start", el
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(el))
+
+
 def _cell_text(cell) -> str:
     """A cell's text: inline spans joined as printed (78<span>967</span> is 78967), blocks and <br> as a space."""
     parts: list[str] = []
-
-    def walk(el) -> None:
+    for event, el in _walk(cell):
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if tag in _CELL_BREAKS:
             parts.append(" ")
-        if el.text and tag:
+        if event == "start" and el.text and tag:
             parts.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if tag in _CELL_BREAKS:
-            parts.append(" ")
-
-    walk(cell)
+        if event == "end" and el is not cell and el.tail:
+            parts.append(el.tail)
     return " ".join("".join(parts).split())
 
 
-def _block_text(el, out: list[str]) -> None:
-    """Walk the content tree, writing paragraphs as lines and tables as TAB-separated rows."""
-    tag = el.tag.lower() if isinstance(el.tag, str) else ""
-    if tag == "table":
-        out.append("\n")
-        for row in _expand_table(el):
-            if any(cell.strip() for cell in row):
-                out.append("\t".join(row) + "\n")
-        out.append("\n")
-        if el.tail:
-            out.append(el.tail)
-        return
-    if tag in _BLOCK_TAGS:
-        out.append("\n")
-    if el.text and isinstance(el.tag, str):
-        out.append(el.text)
-    for child in el:
-        _block_text(child, out)
-    if tag in _BLOCK_TAGS:
-        out.append("\n")
-    if el.tail:
-        out.append(el.tail)
+def _block_text(root, out: list[str]) -> None:
+    """Write the content tree's paragraphs as lines and its tables as TAB-separated rows."""
+    inside_table = None  # the table being skipped: _expand_table has written it
+    for event, el in _walk(root):
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if inside_table is not None:
+            if event == "end" and el is inside_table:
+                inside_table = None
+                out.append(el.tail or "")
+            continue
+        if event == "start" and tag == "table":
+            out.append("\n")
+            out.extend("\t".join(row) + "\n" for row in _expand_table(el) if any(cell.strip() for cell in row))
+            out.append("\n")
+            inside_table = el
+        elif event == "start":
+            if tag in _BLOCK_TAGS:
+                out.append("\n")
+            if el.text and tag:
+                out.append(el.text)
+        else:
+            if tag in _BLOCK_TAGS:
+                out.append("\n")
+            if el.tail:
+                out.append(el.tail)
 
 
 #: labels of a page's metadata table (索引号 / 发布机构 / 成文日期 …) that name the issuing body
@@ -280,10 +309,16 @@ def html_to_text_and_meta(data: bytes) -> tuple[str, str, dict[str, str]]:
     """A web page's report body as text, its encoding and its page metadata (see `page_metadata`)."""
     declared = _declared_charset(data)
     text, encoding = decode_bytes(data, declared)
+    parser = lxml.html.HTMLParser(huge_tree=True)  # libxml2 drops everything below depth 256 without it
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(f"the HTML page cannot be parsed ({exc})") from exc
+    too_deep = [e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+    if too_deep:  # libxml2 stops reading at its limit, so the text would be cut short without a word
+        limit = re.search(r"\d+", too_deep[0])
+        raise ReadError(f"the HTML page nests its elements more than {limit.group() if limit else 'the allowed'} "
+                        "levels deep, beyond what the HTML parser (libxml2) reads, so its text cannot be read whole")
     meta = page_metadata(root)
     for el in root.xpath("//*[self::" + " or self::".join(_DROP_TAGS) + "]"):
         el.drop_tree()

@@ -4,18 +4,14 @@ Inference (pipeline.reading.issuer): the issuer from the first of ISSUER_SOURCES
 <title>, 发布机构, 现将XX…年度报告, 本报告由XX…编制, XX（以下简称…）, the signature), never from a cited 《…》;
 the year from the statistics period, else the title; the template from the tables' column labels
 (TEMPLATE_MARKERS), else the year (2019–2020 gov2019, 2021+ gov2021, earlier legacy).
-Overrides: `NAME.meta.json` beside the raw file, or a row of `manifest.csv` in the raw folder (column `file`
-= path relative to the raw folder), may set issuer, report_year, template, url, region.
+Overrides (`NAME.meta.json`, `manifest.csv`) are checked and applied in `pipeline.reading.overrides`.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import polars as pl
 
@@ -31,7 +27,6 @@ TEMPLATE_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 #: Words an annual report always has; a text with none of them is not one.
 REPORT_MARKERS = ("信息公开",)
-META_FIELDS = ("issuer", "report_year", "template", "url", "region")
 
 
 @dataclass
@@ -92,36 +87,6 @@ def metadata_issues(meta: ReportMetadata, source_path: str) -> list[dict]:
          "message": f"{source_path}: the text {why}; {field} is left NULL."}
         for field, why in missing.items() if getattr(meta, field) is None
     ]
-
-
-def load_overrides(raw_dir: Path) -> dict[str, dict]:
-    """All overrides in the raw folder: relative path → {field: value}; NAME.meta.json wins over manifest.csv."""
-    overrides: dict[str, dict] = {}
-    manifest = raw_dir / "manifest.csv"
-    if manifest.is_file():
-        with manifest.open(encoding="utf-8-sig", newline="") as fh:
-            for row in csv.DictReader(fh):
-                name = (row.get("file") or row.get("source_path") or "").strip()
-                if name:
-                    overrides[name] = {k: row[k].strip() for k in META_FIELDS if row.get(k, "").strip()}
-    for meta in raw_dir.rglob("*.meta.json"):
-        target = meta.with_name(meta.name.removesuffix(".meta.json"))
-        try:
-            data = json.loads(meta.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        key = target.relative_to(raw_dir).as_posix()
-        overrides[key] = {**overrides.get(key, {}), **{k: data[k] for k in META_FIELDS if data.get(k) not in (None, "")}}
-    return overrides
-
-
-def apply_overrides(meta: ReportMetadata, override: dict | None) -> ReportMetadata:
-    if not override:
-        return meta
-    values = {**meta.__dict__, **override}
-    if values.get("report_year") is not None:
-        values["report_year"] = int(values["report_year"])
-    return ReportMetadata(**values)
 
 
 # ---------------------------------------------------------------- issuer identity across years
