@@ -11,17 +11,25 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import lxml.html
 from lxml import etree
 
 from pipeline.normalizing import normalize_text
+from pipeline.provenance import Origin, strip_markers
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
-REPORT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+PDF_SUFFIXES = {".pdf"}
+DOCX_SUFFIXES = {".docx"}
+#: formats recognised only to say why they cannot be read (suffix → sentence)
+UNSUPPORTED_SUFFIXES = {
+    ".doc": "the file is an old binary Word document (.doc); save it as .docx or PDF to have it read",
+    ".wps": "the file is a WPS Writer document (.wps); save it as .docx or PDF to have it read",
+}
+REPORT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | DOCX_SUFFIXES
 
 
 class ReadError(Exception):
@@ -33,7 +41,9 @@ class ReadResult:
     text: str  # normalized, simplified
     script: str  # 'simplified' | 'traditional' (as found in the raw file)
     encoding: str
-    source_format: str  # 'text' | 'markdown' | 'html'
+    source_format: str  # 'text' | 'markdown' | 'html' | 'pdf' | 'docx'
+    #: 1-based line of `text` → where it came from (page, table_no, row_no); lines not listed have no known origin
+    line_origins: dict[int, Origin] = field(default_factory=dict)
 
 
 _BOMS = (
@@ -278,14 +288,26 @@ def read_report(path: str | Path) -> ReadResult:
 
 
 def read_report_bytes(data: bytes, suffix: str) -> ReadResult:
-    """The same as read_report for bytes already in memory, with the file's suffix deciding HTML or text."""
-    if suffix in HTML_SUFFIXES or data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+    """The same as read_report for bytes already in memory, with the file's suffix (or magic bytes) deciding
+    the format: PDF, Word (.docx), HTML or text."""
+    if suffix in UNSUPPORTED_SUFFIXES or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ReadError(UNSUPPORTED_SUFFIXES.get(suffix, UNSUPPORTED_SUFFIXES[".doc"]))
+    if suffix in PDF_SUFFIXES or data[:1024].lstrip().startswith(b"%PDF-"):
+        from pipeline.pdf_reading import pdf_to_text
+
+        raw, encoding, fmt = pdf_to_text(data), "pdf", "pdf"
+    elif suffix in DOCX_SUFFIXES:
+        from pipeline.docx_reading import docx_to_text
+
+        raw, encoding, fmt = docx_to_text(data), "docx", "docx"
+    elif suffix in HTML_SUFFIXES or data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
         raw, encoding = html_to_text(data)
         fmt = "html"
     else:
         raw, encoding = decode_bytes(data)
         fmt = "markdown" if suffix in (".md", ".markdown") else "text"
     text, script = normalize_text(raw)
+    text, origins = strip_markers(text)
     if not text.strip():
         raise ReadError("the file holds no text")
-    return ReadResult(text=text, script=script, encoding=encoding, source_format=fmt)
+    return ReadResult(text=text, script=script, encoding=encoding, source_format=fmt, line_origins=origins)
