@@ -14,6 +14,7 @@ No text layer (a scan), a password and unreadable bytes raise ReadError; nothing
 
 from __future__ import annotations
 
+import ctypes
 import re
 from dataclasses import dataclass, field
 
@@ -128,18 +129,27 @@ class TextLine:
 
 
 def _page_chars(textpage) -> list[Char]:
-    """The page's characters with their font-height boxes (a glyph's own box puts 一 or “ off its line);
-    characters pdfium made up (line breaks) are skipped."""
+    """The page's characters; characters pdfium made up (line breaks) are skipped.
+
+    x comes from the glyph's own box; y from the font-height box, so 一 and “ stay on their line, except where
+    that box is implausibly large (seen on stacked vertical labels), where the glyph's box is used.
+    """
     handle = textpage.raw
-    box = pdfium_c.FS_RECTF()
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    loose = pdfium_c.FS_RECTF()
     chars = []
     for i in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(handle, i)
         if code in (0, 0xFFFE, 0xFFFF) or code in (10, 13) or pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
             continue
-        if not pdfium_c.FPDFText_GetLooseCharBox(handle, i, box):
+        if not pdfium_c.FPDFText_GetCharBox(handle, i, left, right, bottom, top):
             continue
-        chars.append(Char(chr(code), box.left, box.bottom, box.right, box.top))
+        y0, y1 = bottom.value, top.value
+        if pdfium_c.FPDFText_GetLooseCharBox(handle, i, loose):
+            size = max(y1 - y0, right.value - left.value, 8.0)
+            if loose.top - loose.bottom <= 2.5 * size and loose.bottom <= y0 + 1 and loose.top >= y1 - 1:
+                y0, y1 = loose.bottom, loose.top
+        chars.append(Char(chr(code), left.value, y0, right.value, y1))
     return chars
 
 
@@ -209,15 +219,20 @@ def _grids(page_no: int, horizontals: list[Rule], verticals: list[Rule]) -> list
 
 
 def _text_lines(chars: list[Char]) -> list[TextLine]:
-    """Characters grouped into visual lines (top to bottom): a character joins a line its centre lies within."""
+    """Characters grouped into visual lines (top to bottom): a character joins the recent line it overlaps most
+    vertically (at least a third of its height), else starts a line."""
     lines: list[TextLine] = []
     for ch in sorted(chars, key=lambda c: (-c.cy, c.x0)):
-        for line in reversed(lines[-3:]):
-            if line.bottom <= ch.cy <= line.top:
-                line.chars.append(ch)
-                break
-        else:
+        height = max(ch.y1 - ch.y0, 0.1)
+        best, best_overlap = None, height / 3
+        for line in lines[-3:]:
+            overlap = min(ch.y1, line.top) - max(ch.y0, line.bottom)
+            if overlap >= best_overlap:
+                best, best_overlap = line, overlap
+        if best is None:
             lines.append(TextLine([ch]))
+        else:
+            best.chars.append(ch)
     return sorted(lines, key=lambda ln: -ln.top)
 
 
@@ -308,7 +323,7 @@ def _join_parts(parts: list[Grid]) -> list[TableRow]:
             continue
         if rows and k > 0:
             above, below = rows[-1], found[0]
-            if parts[k - 1].open_bottom:
+            if parts[k - 1].open_bottom and _continues(above, below):
                 cells = [" ".join(filter(None, (a.strip(), b.strip()))) for a, b in zip(above.cells, below.cells,
                                                                                      strict=True)]
                 rows[-1] = TableRow(above.page, cells, above.owners, above.spans)
@@ -317,6 +332,14 @@ def _join_parts(parts: list[Grid]) -> list[TableRow]:
                 _refill_cut_labels(above, found)
         rows.extend(found)
     return rows
+
+
+def _continues(above: TableRow, below: TableRow) -> bool:
+    """Is `below` (first row after a page break) the rest of `above`? Only when one piece holds no number
+    (a label wrapped over the break) and `below` is not one cell across the table (a new block's heading)."""
+    if len(set(below.owners)) == 1:
+        return False
+    return not any(_NUMERIC.match(c) for c in above.cells) or not any(_NUMERIC.match(c) for c in below.cells)
 
 
 def _refill_cut_labels(above: TableRow, below: list[TableRow]) -> None:
@@ -442,30 +465,45 @@ def _tables(pages: list[list[_Block]]) -> list[list[Grid]]:
     return tables
 
 
-def _right_margin(lines: list[TextLine]) -> float:
-    """Where the body text ends on the right: the 90th percentile of the prose lines' right edges."""
+def _margins(lines: list[TextLine]) -> tuple[float, float]:
+    """Where the body text starts and ends: the 10th percentile of the prose lines' left edges, the 90th of
+    their right edges."""
+    if not lines:
+        return 0.0, 0.0
+    lefts = sorted(line.left for line in lines)
     rights = sorted(line.right for line in lines)
-    return rights[int(0.9 * (len(rights) - 1))] if rights else 0.0
+    return lefts[int(0.1 * (len(lefts) - 1))], rights[int(0.9 * (len(rights) - 1))]
+
+
+#: a line that starts like this opens a heading or a list item, never continues the paragraph above
+_OPENS_BLOCK = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d+[.、．]\D|附件|附表)")
+
+
+def _continues_paragraph(previous: TextLine, line: TextLine, left: float, right: float) -> bool:
+    """A prose line continues the one above when that one ran to the right margin and this one is not indented
+    and does not open a heading."""
+    size = max(c.y1 - c.y0 for c in previous.chars)
+    return (previous.right >= right - 1.5 * size and line.left <= left + 0.8 * size
+            and not _OPENS_BLOCK.match(line.text))
 
 
 def _assemble(pages: list[list[_Block]]) -> str:
     tables = _tables(pages)
     table_of = {id(part): (number, parts) for number, parts in enumerate(tables, start=1) for part in parts}
-    right = _right_margin([b.line for blocks in pages for b in blocks if b.line is not None])
+    left, right = _margins([b.line for blocks in pages for b in blocks if b.line is not None])
     out: list[str] = []
-    joined = False  # the last prose line ran to the right margin: the next one continues its paragraph
+    previous: TextLine | None = None  # the prose line just written, while no table came after it
     for page_no, blocks in enumerate(pages, start=1):
         for block in blocks:
             if block.line is not None:
                 text = block.line.text.strip()
-                if joined:
+                if previous is not None and _continues_paragraph(previous, block.line, left, right):
                     out[-1] += text
                 else:
                     out.append(mark_line(text, page_no, None, None))
-                size = max(c.y1 - c.y0 for c in block.line.chars)
-                joined = block.line.right >= right - 1.5 * size
+                previous = block.line
                 continue
-            joined = False
+            previous = None
             number, parts = table_of[id(block.grid)]
             if block.grid is not parts[0]:
                 continue  # emitted with the first part
