@@ -91,11 +91,6 @@ class Grid:
     def bottom(self) -> float:
         return min(min(h.at for h in self.horizontals), min(v.lo for v in self.verticals))
 
-    @property
-    def open_bottom(self) -> bool:
-        """The side borders run on below the last ruled line: the last row goes on on the next page."""
-        return min(h.at for h in self.horizontals) - self.bottom > 2 * SNAP
-
     def holds(self, ch: Char) -> bool:
         return self.left - 1 <= ch.cx <= self.right + 1 and self.bottom - 1 <= ch.cy <= self.top + 1
 
@@ -311,35 +306,51 @@ def _grid_rows(grid: Grid, xs: list[float], first_owner: int) -> list[TableRow]:
 def _join_parts(parts: list[Grid]) -> list[TableRow]:
     """The rows of a table printed over several pages, on one column grid.
 
-    Where a part's side borders run on past its last ruled line, its last row continues at the top of the next
-    part: the two pieces become one row. A merged label cell cut by the page break prints its text on the
-    first page only: the cells it still covers on the next page, blank there, get its text back.
+    A row cut by a page break (its label goes on at the top of the next page, its numbers stay on one side)
+    becomes one row again, and so do the merged cells that run through it. A merged label cell cut between two
+    rows prints its text on the first page only: the cells it still covers on the next page, blank there, get
+    its text back.
     """
     xs = _snap([v.at for part in parts for v in part.verticals])
     rows: list[TableRow] = []
     for k, part in enumerate(parts):
         found = _grid_rows(part, xs, first_owner=k * 1_000_000)
-        if not found:
-            continue
-        if rows and k > 0:
-            above, below = rows[-1], found[0]
-            if parts[k - 1].open_bottom and _continues(above, below):
-                cells = [" ".join(filter(None, (a.strip(), b.strip()))) for a, b in zip(above.cells, below.cells,
-                                                                                     strict=True)]
-                rows[-1] = TableRow(above.page, cells, above.owners, above.spans)
+        if rows and found:
+            if _continues(rows[-1], found[0]):
+                _join_rows(rows, found)
                 found = found[1:]
             else:
-                _refill_cut_labels(above, found)
+                _refill_cut_labels(rows[-1], found)
         rows.extend(found)
     return rows
 
 
 def _continues(above: TableRow, below: TableRow) -> bool:
-    """Is `below` (first row after a page break) the rest of `above`? Only when one piece holds no number
-    (a label wrapped over the break) and `below` is not one cell across the table (a new block's heading)."""
-    if len(set(below.owners)) == 1:
+    """Is `below`, the first row after a page break, the rest of `above`? When one piece holds numbers and the
+    other is blank in those columns but has text elsewhere; a heading row spanning the table never is."""
+    if len(set(below.owners)) == 1 or len(set(above.owners)) == 1:
         return False
-    return not any(_NUMERIC.match(c) for c in above.cells) or not any(_NUMERIC.match(c) for c in below.cells)
+    for first, second in ((above, below), (below, above)):
+        numeric = [c for c, text in enumerate(first.cells) if _NUMERIC.match(text)]
+        if numeric and not any(_NUMERIC.match(text) for text in second.cells) and \
+                all(not second.cells[c] for c in numeric) and any(second.cells):
+            return True
+    return False
+
+
+def _join_rows(rows: list[TableRow], below: list[TableRow]) -> None:
+    """Join below[0] into rows[-1], cell by cell, and give the merged cells through them the joined text."""
+    above, first = rows[-1], below[0]
+    for c, (a, b) in enumerate(zip(above.cells, first.cells, strict=True)):
+        text = a if a == b or not b else b if not a else a + b
+        for row in rows:
+            for k, owner in enumerate(row.owners):
+                if owner == above.owners[c]:
+                    row.cells[k] = text
+        for row in below:
+            for k, owner in enumerate(row.owners):
+                if owner == first.owners[c]:
+                    row.cells[k] = text
 
 
 def _refill_cut_labels(above: TableRow, below: list[TableRow]) -> None:
