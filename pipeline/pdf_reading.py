@@ -14,6 +14,7 @@ No text layer (a scan), a password and unreadable bytes raise ReadError; nothing
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import re
 from dataclasses import dataclass, field
@@ -148,8 +149,9 @@ def _page_chars(textpage) -> list[Char]:
     return chars
 
 
-def _page_rules(page) -> tuple[list[Rule], list[Rule]]:
-    """Thin path objects as horizontal and vertical rules (cell borders are drawn as lines or thin rectangles)."""
+def _page_rules(page, chars: list[Char]) -> tuple[list[Rule], list[Rule]]:
+    """Thin path objects as horizontal and vertical rules (cell borders are drawn as lines or thin rectangles);
+    a line through a character's box is an underline or a strike-through, not a border."""
     horizontals, verticals = [], []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=4):
         x0, y0, x1, y1 = obj.get_bounds()
@@ -158,7 +160,28 @@ def _page_rules(page) -> tuple[list[Rule], list[Rule]]:
             horizontals.append(Rule((y0 + y1) / 2, x0, x1))
         elif width <= MAX_RULE_THICKNESS and height >= MIN_RULE_LENGTH and height > width:
             verticals.append(Rule((x0 + x1) / 2, y0, y1))
+    by_y = sorted(chars, key=lambda c: c.y0)
+    by_x = sorted(chars, key=lambda c: c.x0)
+    horizontals = [h for h in horizontals if not _cuts_text(h, by_y, vertical=False)]
+    verticals = [v for v in verticals if not _cuts_text(v, by_x, vertical=True)]
     return _merge_collinear(horizontals), _merge_collinear(verticals)
+
+
+#: how far a rule must run inside a character's box to count as crossing it (points)
+_CUT_MARGIN = 1.0
+_MAX_CHAR_SIZE = 40.0
+
+
+def _cuts_text(rule: Rule, chars: list[Char], vertical: bool) -> bool:
+    """Does the rule run through some character's box? `chars` is sorted by y0 (x0 for a vertical rule)."""
+    keys = [c.x0 if vertical else c.y0 for c in chars]
+    start = bisect.bisect_left(keys, rule.at - _MAX_CHAR_SIZE)
+    for ch in chars[start : bisect.bisect_right(keys, rule.at)]:
+        lo, hi, across_lo, across_hi = (ch.x0, ch.x1, ch.y0, ch.y1) if vertical else (ch.y0, ch.y1, ch.x0, ch.x1)
+        mid = (across_lo + across_hi) / 2
+        if lo + _CUT_MARGIN < rule.at < hi - _CUT_MARGIN and rule.lo <= mid <= rule.hi and not ch.text.isspace():
+            return True
+    return False
 
 
 def _merge_collinear(rules: list[Rule]) -> list[Rule]:
@@ -190,6 +213,11 @@ def _crosses(h: Rule, v: Rule) -> bool:
     return h.lo - SNAP <= v.at <= h.hi + SNAP and v.lo - SNAP <= h.at <= v.hi + SNAP
 
 
+def _ends_at(x: float, y: float, verticals: list[Rule]) -> bool:
+    """Is there a vertical rule at x that reaches y? A border ends at borders; an underline ends anywhere."""
+    return any(abs(v.at - x) <= SNAP and v.lo - SNAP <= y <= v.hi + SNAP for v in verticals)
+
+
 def _grids(page_no: int, horizontals: list[Rule], verticals: list[Rule]) -> list[Grid]:
     """Connected groups of crossing rules with at least two lines each way: the page's ruled tables."""
     parent = list(range(len(horizontals) + len(verticals)))
@@ -209,7 +237,11 @@ def _grids(page_no: int, horizontals: list[Rule], verticals: list[Rule]) -> list
         groups.setdefault(find(i), ([], []))[0].append(h)
     for j, v in enumerate(verticals):
         groups.setdefault(find(len(horizontals) + j), ([], []))[1].append(v)
-    grids = [Grid(page_no, hs, vs) for hs, vs in groups.values() if len(hs) >= 2 and len(vs) >= 2]
+    grids = []
+    for hs, vs in groups.values():
+        hs = [h for h in hs if _ends_at(h.lo, h.at, vs) and _ends_at(h.hi, h.at, vs)]
+        if len(hs) >= 2 and len(vs) >= 2:
+            grids.append(Grid(page_no, hs, vs))
     return sorted(grids, key=lambda g: -g.top)
 
 
@@ -395,7 +427,7 @@ def _page_blocks(page_no: int, page) -> tuple[list[_Block], int]:
         chars = _page_chars(textpage)
     finally:
         textpage.close()
-    grids = _grids(page_no, *_page_rules(page))
+    grids = _grids(page_no, *_page_rules(page, chars))
     prose: list[Char] = []
     for ch in chars:
         if ch.text.isspace() and ch.text != "\u00a0":
