@@ -23,6 +23,7 @@ import polars as pl
 from pipeline import frames
 from pipeline.cache import ParseCache, entry_key
 from pipeline.metadata import apply_overrides, infer_metadata, is_annual_report, issuer_key, load_overrides
+from pipeline.provenance import attach_origins, origins_frame
 from pipeline.reading import ReadError, read_report_bytes
 from pipeline.sectioning import split_sections
 
@@ -49,6 +50,7 @@ class ReportText:
 
     row: dict
     text: str | None
+    line_origins: dict = field(default_factory=dict)  # line of `text` → provenance.Origin (page, table, row)
 
 
 @dataclass
@@ -108,7 +110,7 @@ def read_one(raw: RawFile, override: dict | None = None) -> ReportText:
     meta = apply_overrides(meta, override)
     row.update(issuer=meta.issuer, report_year=meta.report_year, template=meta.template, url=meta.url,
                region=meta.region)
-    return ReportText(row, result.text)
+    return ReportText(row, result.text, result.line_origins)
 
 
 #: below this many files, reading in one process beats starting worker processes (~1 s each to import)
@@ -218,8 +220,9 @@ def extract_tables(
         issue_rows.extend({**issue, "report_id": rid} for issue in issues)
         if progress:
             progress(i, len(reports), f"extracted {r.row['source_path']}")
+    origins = origins_frame({r.row["report_id"]: r.line_origins for r in reports if r.line_origins})
     return Extraction(
-        facts={t: frames.concat(t, dfs) for t, dfs in parts.items()},
+        facts={t: attach_origins(frames.concat(t, dfs), origins) for t, dfs in parts.items()},
         issues=frames.frame("validation_issues", issue_rows),
         crashed=crashed,
     )

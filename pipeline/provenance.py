@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+import polars as pl
+
 _OPEN, _CLOSE = "\ue010", "\ue011"
 _MARKER = re.compile(_OPEN + r"(\d*),(\d*),(\d*)" + _CLOSE)
 
@@ -40,3 +42,29 @@ def strip_markers(text: str) -> tuple[str, dict[int, Origin]]:
         origins[number] = Origin(*(int(v) if v else None for v in found.groups()))
         lines[number - 1] = _MARKER.sub("", line)
     return "\n".join(lines), origins
+
+
+def origins_frame(by_report: dict[str, dict[int, Origin]]) -> pl.DataFrame:
+    """(report_id, line, page, table_no, row_no) for every line whose origin a reader recorded."""
+    columns: dict[str, list] = {"report_id": [], "line": [], "page": [], "table_no": [], "row_no": []}
+    for report_id, origins in by_report.items():
+        for line, origin in origins.items():
+            columns["report_id"].append(report_id)
+            columns["line"].append(line)
+            columns["page"].append(origin.page)
+            columns["table_no"].append(origin.table_no)
+            columns["row_no"].append(origin.row_no)
+    return pl.DataFrame(columns, schema={"report_id": pl.String, "line": pl.Int32, "page": pl.Int32,
+                                         "table_no": pl.Int32, "row_no": pl.Int32})
+
+
+def attach_origins(facts: pl.DataFrame, origins: pl.DataFrame) -> pl.DataFrame:
+    """Fill the fact rows' page / table_no / row_no from the origin of the line each was read from."""
+    if facts.is_empty() or origins.is_empty():
+        return facts
+    columns = facts.columns
+    return (
+        facts.drop("page", "table_no", "row_no")
+        .join(origins, on=["report_id", "line"], how="left", maintain_order="left")
+        .select(columns)
+    )

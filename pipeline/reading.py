@@ -18,7 +18,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline.normalizing import normalize_text
-from pipeline.provenance import Origin, strip_markers
+from pipeline.provenance import Origin, mark_line, strip_markers
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
@@ -222,14 +222,16 @@ def _cell_text(cell) -> str:
     return " ".join("".join(parts).split())
 
 
-def _block_text(el, out: list[str]) -> None:
-    """Walk the content tree, writing paragraphs as lines and tables as TAB-separated rows."""
+def _block_text(el, out: list[str], tables: list[int]) -> None:
+    """Walk the content tree, writing paragraphs as lines and tables as TAB-separated rows, each row marked with
+    its table's and its own order (`tables` counts the tables written so far)."""
     tag = el.tag.lower() if isinstance(el.tag, str) else ""
     if tag == "table":
         out.append("\n")
-        for row in _expand_table(el):
+        tables[0] += 1
+        for row_no, row in enumerate(_expand_table(el), start=1):
             if any(cell.strip() for cell in row):
-                out.append("\t".join(row) + "\n")
+                out.append(mark_line("\t".join(row), None, tables[0], row_no) + "\n")
         out.append("\n")
         if el.tail:
             out.append(el.tail)
@@ -239,7 +241,7 @@ def _block_text(el, out: list[str]) -> None:
     if el.text and isinstance(el.tag, str):
         out.append(el.text)
     for child in el:
-        _block_text(child, out)
+        _block_text(child, out, tables)
     if tag in _BLOCK_TAGS:
         out.append("\n")
     if el.tail:
@@ -265,7 +267,7 @@ def html_to_text(data: bytes) -> tuple[str, str]:
             el.drop_tree()
     title = _page_title(root)
     out: list[str] = []
-    _block_text(_main_content(root), out)
+    _block_text(_main_content(root), out, [0])
     body = re.sub(r" *\n[ \n]*\n", "\n\n", "".join(out))
     lines = [line.strip(" \u00a0\u3000") if line.strip() else "" for line in body.split("\n")]
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n ")
