@@ -18,6 +18,7 @@ import bisect
 import ctypes
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -75,20 +76,20 @@ class Grid:
     verticals: list[Rule]
     chars: list[Char] = field(default_factory=list)
 
-    @property
+    @cached_property
     def left(self) -> float:
         return min(v.at for v in self.verticals)
 
-    @property
+    @cached_property
     def right(self) -> float:
         return max(v.at for v in self.verticals)
 
-    @property
+    @cached_property
     def top(self) -> float:
         """The top edge; the borders may stop above the first ruled line (a row moved to a new page has none)."""
         return max(max(h.at for h in self.horizontals), max(v.hi for v in self.verticals))
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return min(min(h.at for h in self.horizontals), min(v.lo for v in self.verticals))
 
@@ -99,14 +100,16 @@ class Grid:
 @dataclass
 class TextLine:
     chars: list[Char]
+    top: float = 0.0
+    bottom: float = 0.0
 
-    @property
-    def top(self) -> float:
-        return max(c.y1 for c in self.chars)
+    def __post_init__(self) -> None:
+        self.top = max(c.y1 for c in self.chars)
+        self.bottom = min(c.y0 for c in self.chars)
 
-    @property
-    def bottom(self) -> float:
-        return min(c.y0 for c in self.chars)
+    def add(self, ch: Char) -> None:
+        self.chars.append(ch)
+        self.top, self.bottom = max(self.top, ch.y1), min(self.bottom, ch.y0)
 
     @property
     def right(self) -> float:
@@ -162,8 +165,9 @@ def _page_rules(page, chars: list[Char]) -> tuple[list[Rule], list[Rule]]:
             verticals.append(Rule((x0 + x1) / 2, y0, y1))
     by_y = sorted(chars, key=lambda c: c.y0)
     by_x = sorted(chars, key=lambda c: c.x0)
-    horizontals = [h for h in horizontals if not _cuts_text(h, by_y, vertical=False)]
-    verticals = [v for v in verticals if not _cuts_text(v, by_x, vertical=True)]
+    y_keys, x_keys = [c.y0 for c in by_y], [c.x0 for c in by_x]
+    horizontals = [h for h in horizontals if not _cuts_text(h, by_y, y_keys, vertical=False)]
+    verticals = [v for v in verticals if not _cuts_text(v, by_x, x_keys, vertical=True)]
     return _merge_collinear(horizontals), _merge_collinear(verticals)
 
 
@@ -172,9 +176,9 @@ _CUT_MARGIN = 1.0
 _MAX_CHAR_SIZE = 40.0
 
 
-def _cuts_text(rule: Rule, chars: list[Char], vertical: bool) -> bool:
-    """Does the rule run through some character's box? `chars` is sorted by y0 (x0 for a vertical rule)."""
-    keys = [c.x0 if vertical else c.y0 for c in chars]
+def _cuts_text(rule: Rule, chars: list[Char], keys: list[float], vertical: bool) -> bool:
+    """Does the rule run through some character's box? `chars` is sorted by `keys`, their y0 (x0 for a
+    vertical rule)."""
     start = bisect.bisect_left(keys, rule.at - _MAX_CHAR_SIZE)
     for ch in chars[start : bisect.bisect_right(keys, rule.at)]:
         lo, hi, across_lo, across_hi = (ch.x0, ch.x1, ch.y0, ch.y1) if vertical else (ch.y0, ch.y1, ch.x0, ch.x1)
@@ -259,7 +263,7 @@ def _text_lines(chars: list[Char]) -> list[TextLine]:
         if best is None:
             lines.append(TextLine([ch]))
         else:
-            best.chars.append(ch)
+            best.add(ch)
     return sorted(lines, key=lambda ln: -ln.top)
 
 
