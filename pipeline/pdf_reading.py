@@ -156,8 +156,7 @@ def _page_rules(page, chars: list[Char]) -> tuple[list[Rule], list[Rule]]:
     """Thin path objects as horizontal and vertical rules (cell borders are drawn as lines or thin rectangles);
     a line through a character's box is an underline or a strike-through, not a border."""
     horizontals, verticals = [], []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=4):
-        x0, y0, x1, y1 = obj.get_bounds()
+    for x0, y0, x1, y1 in _path_bounds(page):
         width, height = x1 - x0, y1 - y0
         if height <= MAX_RULE_THICKNESS and width >= MIN_RULE_LENGTH and width > height:
             horizontals.append(Rule((y0 + y1) / 2, x0, x1))
@@ -169,6 +168,25 @@ def _page_rules(page, chars: list[Char]) -> tuple[list[Rule], list[Rule]]:
     horizontals = [h for h in horizontals if not _cuts_text(h, by_y, y_keys, vertical=False)]
     verticals = [v for v in verticals if not _cuts_text(v, by_x, x_keys, vertical=True)]
     return _merge_collinear(horizontals), _merge_collinear(verticals)
+
+
+def _path_bounds(page) -> list[tuple[float, float, float, float]]:
+    """The bounds of every path object on the page, form XObjects included (raw calls: no wrapper per object)."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    found = []
+
+    def walk(count: int, get) -> None:
+        for i in range(count):
+            obj = get(i)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                walk(pdfium_c.FPDFFormObj_CountObjects(obj), lambda k, form=obj: pdfium_c.FPDFFormObj_GetObject(form, k))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                found.append((left.value, bottom.value, right.value, top.value))
+
+    handle = page.raw
+    walk(pdfium_c.FPDFPage_CountObjects(handle), lambda k: pdfium_c.FPDFPage_GetObject(handle, k))
+    return found
 
 
 #: how far a rule must run inside a character's box to count as crossing it (points)
