@@ -19,7 +19,7 @@ import pypdfium2 as pdfium  # noqa: E402
 
 from pipeline.pdf_reading import pdf_to_text  # noqa: E402
 
-CORPUS = ROOT / "tests" / "fixtures" / "corpus" / "pdf"
+CORPUS = ROOT / "tests" / "fixtures" / "documents" / "pdf"
 
 
 def main() -> int:

@@ -29,7 +29,8 @@ def corpus_warehouse(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("corpus")
     raw = root / "raw"
-    shutil.copytree(FIXTURES, raw, ignore=shutil.ignore_patterns("MANIFEST.md"))
+    # documents/ holds PDF and Word copies of corpus reports (tests/test_pdf_docx.py): the same reports again
+    shutil.copytree(FIXTURES, raw, ignore=shutil.ignore_patterns("MANIFEST.md", "documents"))
     run_pipeline(raw, root / "ogi.duckdb")
     con = duckdb.connect(str(root / "ogi.duckdb"), read_only=True)
     report_ids = dict(con.sql("SELECT source_path, report_id FROM reports").fetchall())

@@ -24,9 +24,9 @@ from tests import test_golden_gov as gov
 from tests import test_golden_legacy as legacy
 
 FIXTURES = Path(__file__).parent / "fixtures"
-PDF = FIXTURES / "corpus" / "pdf"
-DOCX = FIXTURES / "corpus" / "docx"
-BROKEN = FIXTURES / "broken"
+PDF = FIXTURES / "documents" / "pdf"
+DOCX = FIXTURES / "documents" / "docx"
+BROKEN = FIXTURES / "documents" / "broken"
 
 #: file → golden stem (tests/golden/gov or tests/golden/legacy)
 GOV_COPIES = {
@@ -46,7 +46,7 @@ LEGACY_COPIES = {
 
 
 def _id(path: Path) -> str:
-    return path.relative_to(FIXTURES / "corpus").as_posix()
+    return path.relative_to(FIXTURES / "documents").as_posix()
 
 
 @functools.cache
