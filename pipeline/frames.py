@@ -46,6 +46,12 @@ TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "applicant": pl.String(),
         "value": pl.Int64(),
         "raw_text": pl.String(),
+        # provenance (DATA_MODEL: every fact table): the line of the report's normalized text the cell was read
+        # from, and where that line came from: 1-based PDF page, the table's and the row's order in the document
+        "line": pl.Int32(),
+        "page": pl.Int32(),
+        "table_no": pl.Int32(),
+        "row_no": pl.Int32(),
     },
     "fact_review_results": {
         "report_id": pl.String(),
@@ -53,6 +59,12 @@ TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "outcome": pl.String(),
         "value": pl.Int64(),
         "raw_text": pl.String(),
+        # provenance (DATA_MODEL: every fact table): the line of the report's normalized text the cell was read
+        # from, and where that line came from: 1-based PDF page, the table's and the row's order in the document
+        "line": pl.Int32(),
+        "page": pl.Int32(),
+        "table_no": pl.Int32(),
+        "row_no": pl.Int32(),
     },
     "fact_proactive_disclosure": {
         "report_id": pl.String(),
@@ -62,6 +74,12 @@ TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "value": pl.Float64(),
         "unit": pl.String(),
         "raw_text": pl.String(),
+        # provenance (DATA_MODEL: every fact table): the line of the report's normalized text the cell was read
+        # from, and where that line came from: 1-based PDF page, the table's and the row's order in the document
+        "line": pl.Int32(),
+        "page": pl.Int32(),
+        "table_no": pl.Int32(),
+        "row_no": pl.Int32(),
     },
     "fact_legacy_indicators": {
         "report_id": pl.String(),
@@ -72,6 +90,12 @@ TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "raw_text": pl.String(),
         # extension: 'year' (the report year's column) or 'cumulative' (历年累计), also for rows with no code
         "period": pl.String(),
+        # provenance (DATA_MODEL: every fact table): the line of the report's normalized text the cell was read
+        # from, and where that line came from: 1-based PDF page, the table's and the row's order in the document
+        "line": pl.Int32(),
+        "page": pl.Int32(),
+        "table_no": pl.Int32(),
+        "row_no": pl.Int32(),
     },
     "validation_issues": {
         "report_id": pl.String(),
@@ -91,6 +115,9 @@ TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "code_version": pl.String(),
     },
 }
+
+#: the provenance columns every fact table carries (filled at ingest from the reader's line origins)
+PROVENANCE_COLUMNS = ("page", "table_no", "row_no")
 
 FACT_TABLES = (
     "fact_requests",

@@ -33,6 +33,7 @@ from pipeline.reading.discovery import NOT_REPORTS, RawFile, discover_raw_files,
 from pipeline.reading.files import ReadError, read_report_bytes
 from pipeline.reading.metadata import infer_metadata, is_annual_report, issuer_key, metadata_issues
 from pipeline.reading.overrides import OverrideProblem, apply_overrides, load_overrides
+from pipeline.reading.provenance import attach_origins, origins_frame
 from pipeline.reading.sectioning import split_sections
 from pipeline.tables import extract_report_tables
 from pipeline.validation.rules import validate_facts, with_issue_counts
@@ -68,6 +69,7 @@ class ReportText:
     row: dict
     text: str | None
     issues: list[dict] = field(default_factory=list)  # validation_issues rows found while reading
+    line_origins: dict = field(default_factory=dict)  # line of `text` → provenance.Origin (page, table, row)
 
 
 @dataclass
@@ -161,7 +163,7 @@ def read_one(raw: RawFile, override: dict | None = None, problems: Iterable[Over
     issues = [{**issue, "report_id": raw.report_id} for issue in metadata_issues(meta, raw.source_path)]
     if issues:  # a report whose text never names its issuer or year loads, marked partial
         row.update(status="partial", error=issues[0]["message"])
-    return ReportText(row, result.text, _override_issues(raw, problems) + issues)
+    return ReportText(row, result.text, _override_issues(raw, problems) + issues, result.line_origins)
 
 
 #: below this many files, reading in one process beats starting worker processes (~1 s each to import)
@@ -222,8 +224,9 @@ def extract_tables(reports: Iterable[ReportText], progress: Progress | None = No
         issue_rows.extend({**issue, "report_id": rid} for issue in issues)
         if progress:
             progress(i, len(reports), f"extracted {r.row['source_path']}")
+    origins = origins_frame({r.row["report_id"]: r.line_origins for r in reports if r.line_origins})
     return Extraction(
-        facts={t: frames.concat(t, dfs) for t, dfs in parts.items()},
+        facts={t: attach_origins(frames.concat(t, dfs), origins) for t, dfs in parts.items()},
         issues=frames.frame("validation_issues", issue_rows),
         crashed=crashed,
     )

@@ -29,8 +29,9 @@ def corpus_warehouse(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("corpus")
     raw = root / "raw"
-    # variants/ holds issue #11's small layout fixtures (tests/test_variants.py), not corpus reports
-    shutil.copytree(FIXTURES, raw, ignore=shutil.ignore_patterns("MANIFEST.md", "variants"))
+    # variants/ holds issue #11's small layout fixtures (tests/test_variants.py), documents/ PDF and Word copies of
+    # corpus reports (tests/test_pdf_docx.py): neither is part of the corpus
+    shutil.copytree(FIXTURES, raw, ignore=shutil.ignore_patterns("MANIFEST.md", "variants", "documents"))
     run_pipeline(raw, root / "ogi.duckdb")
     con = duckdb.connect(str(root / "ogi.duckdb"), read_only=True)
     report_ids = dict(con.sql("SELECT source_path, report_id FROM reports").fetchall())

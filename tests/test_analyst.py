@@ -170,7 +170,8 @@ def test_mark_primary_copies_prefers_the_most_complete_copy(copies, primary):
         for rid, status, cells, errors in copies:
             mem.execute("INSERT INTO reports (report_id, issuer_key, report_year, status, n_errors, n_warnings) "
                         "VALUES (?, '某市', 2020, ?, ?, 0)", [rid, status, errors])
-            mem.execute("INSERT INTO fact_requests SELECT ?, 'r' || i, 'total', i, CAST(i AS VARCHAR) "
+            mem.execute("INSERT INTO fact_requests (report_id, row_code, applicant, value, raw_text) "
+                        "SELECT ?, 'r' || i, 'total', i, CAST(i AS VARCHAR) "
                         "FROM range(?) t(i)", [rid, cells])
         # another issuer's report is primary on its own, and so is a report whose year is unknown
         mem.execute("INSERT INTO reports (report_id, issuer_key, report_year, status, n_errors, n_warnings) "
@@ -402,7 +403,8 @@ def test_quality_html_escapes_report_text():
             mem.execute(table_ddl(table))
         mem.execute("INSERT INTO reports (report_id, source_path, issuer, report_year, status, n_errors, "
                     "n_warnings) VALUES ('r1', 'a<b>.txt', ?, 2020, 'ok', 1, 0)", [hostile])
-        mem.execute("INSERT INTO fact_requests VALUES ('r1', 'disclosed', 'total', 5, '<i>5</i>')")
+        mem.execute("INSERT INTO fact_requests (report_id, row_code, applicant, value, raw_text) "
+                    "VALUES ('r1', 'disclosed', 'total', 5, '<i>5</i>')")
         mem.execute("INSERT INTO validation_issues VALUES ('r1', 'narrative.disclosed', 'error', 'fact_requests', "
                     "'row=disclosed', 5, 6, '</td><script>alert(2)</script>')")
         page = render_quality_report(mem, "ogi.duckdb")

@@ -170,13 +170,17 @@ def matching(stem: str) -> Matching:
     non-cumulative one, so a wrong code is reported as such, not as a missing row); the cumulative row is
     the one with the year row's code + '.cumulative', or for uncoded rows the next uncoded row of that label.
     """
-    facts = facts_of(stem)
+    return match_golden(facts_of(stem), GOLDEN[stem]["rows"])
+
+
+def match_golden(facts: pl.DataFrame, golden_rows: list[dict]) -> Matching:
+    """matching() for any facts frame (also the PDF and Word copies of a report, tests/test_pdf_docx.py)."""
     by_label: dict[str, list[int]] = {}
     for index, row in enumerate(facts.iter_rows(named=True)):
         by_label.setdefault(label_key(row["label"]), []).append(index)
     codes = facts["indicator_code"].to_list()
     result = Matching()
-    for golden_index, golden in enumerate(GOLDEN[stem]["rows"]):
+    for golden_index, golden in enumerate(golden_rows):
         candidates = by_label.get(label_key(golden["label"]), [])
         year = next((i for i in candidates if codes[i] == golden["code"]), None)
         if year is None:

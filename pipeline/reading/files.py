@@ -17,15 +17,22 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
+from pipeline.reading.docx import docx_to_text
+from pipeline.reading.errors import ReadError
 from pipeline.reading.normalizing import normalize_text
+from pipeline.reading.pdf import pdf_to_text
+from pipeline.reading.provenance import Origin, mark_line, strip_markers
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
-REPORT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
-
-
-class ReadError(Exception):
-    """A raw file that cannot become report text; the message is one sentence saying why."""
+PDF_SUFFIXES = {".pdf"}
+DOCX_SUFFIXES = {".docx"}
+#: formats recognised only to say why they cannot be read (suffix → sentence)
+UNSUPPORTED_SUFFIXES = {
+    ".doc": "the file is an old binary Word document (.doc); save it as .docx or PDF to have it read",
+    ".wps": "the file is a WPS Writer document (.wps); save it as .docx or PDF to have it read",
+}
+REPORT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | DOCX_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -33,9 +40,11 @@ class ReadResult:
     text: str  # normalized, simplified
     script: str  # 'simplified' | 'traditional' (as found in the raw file)
     encoding: str
-    source_format: str  # 'text' | 'markdown' | 'html'
+    source_format: str  # 'text' | 'markdown' | 'html' | 'pdf' | 'docx'
     #: what a web page says about the report outside its body: 'title' (<title>), 'publisher' (发布机构 …)
     page: dict[str, str] = field(default_factory=dict)
+    #: 1-based line of `text` → where it came from (page, table_no, row_no); lines not listed have no known origin
+    line_origins: dict[int, Origin] = field(default_factory=dict)
 
 
 _BOMS = (
@@ -241,8 +250,10 @@ def _cell_text(cell) -> str:
 
 
 def _block_text(root, out: list[str]) -> None:
-    """Write the content tree's paragraphs as lines and its tables as TAB-separated rows."""
+    """Write the content tree's paragraphs as lines and its tables as TAB-separated rows, each row marked with
+    its table's and its own order in the document (pipeline.reading.provenance)."""
     inside_table = None  # the table being skipped: _expand_table has written it
+    table_no = 0
     for event, el in _walk(root):
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if inside_table is not None:
@@ -251,8 +262,10 @@ def _block_text(root, out: list[str]) -> None:
                 out.append(el.tail or "")
             continue
         if event == "start" and tag == "table":
+            table_no += 1
             out.append("\n")
-            out.extend("\t".join(row) + "\n" for row in _expand_table(el) if any(cell.strip() for cell in row))
+            out.extend(mark_line("\t".join(row), None, table_no, row_no) + "\n"
+                       for row_no, row in enumerate(_expand_table(el), start=1) if any(cell.strip() for cell in row))
             out.append("\n")
             inside_table = el
         elif event == "start":
@@ -354,8 +367,16 @@ def read_report(path: str | Path) -> ReadResult:
 
 
 def read_report_bytes(data: bytes, suffix: str) -> ReadResult:
-    """The same as read_report for bytes already in memory, with the file's suffix deciding HTML or text."""
-    if suffix in HTML_SUFFIXES or data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+    """The same as read_report for bytes already in memory, with the file's suffix (or magic bytes) deciding
+    the format: PDF, Word (.docx), HTML or text."""
+    page: dict[str, str] = {}
+    if suffix in UNSUPPORTED_SUFFIXES or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ReadError(UNSUPPORTED_SUFFIXES.get(suffix, UNSUPPORTED_SUFFIXES[".doc"]))
+    if suffix in PDF_SUFFIXES or data[:1024].lstrip().startswith(b"%PDF-"):
+        raw, encoding, fmt = pdf_to_text(data), "pdf", "pdf"
+    elif suffix in DOCX_SUFFIXES:
+        raw, encoding, fmt = docx_to_text(data), "docx", "docx"
+    elif suffix in HTML_SUFFIXES or data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
         raw, encoding, page = html_to_text_and_meta(data)
         fmt = "html"
     else:
@@ -363,7 +384,9 @@ def read_report_bytes(data: bytes, suffix: str) -> ReadResult:
         raw, encoding = decode_bytes(data)
         fmt = "markdown" if suffix in (".md", ".markdown") else "text"
     text, script = normalize_text(raw)
+    text, origins = strip_markers(text)
     if not text.strip():
         raise ReadError("the file holds no text")
     page = {key: normalize_text(value)[0].strip() for key, value in page.items()}
-    return ReadResult(text=text, script=script, encoding=encoding, source_format=fmt, page=page)
+    return ReadResult(text=text, script=script, encoding=encoding, source_format=fmt, page=page,
+                      line_origins=origins)

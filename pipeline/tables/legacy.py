@@ -95,19 +95,21 @@ def _is_stream_cell(line: str) -> bool:
     return line.rstrip().endswith("|")
 
 
-def _tables(lines: list[str]) -> Iterator[tuple[_Layout, list[list[str]], int, bool]]:
-    """Yield (layout, body rows, header line number, truncated) for every legacy table in the text."""
+def _tables(lines: list[str]) -> Iterator[tuple[_Layout, list[list[str]], list[int | None], int, bool]]:
+    """Yield (layout, body rows, each row's 1-based line or None, header line index, truncated) for every legacy
+    table in the text."""
     i = 0
     while i < len(lines):
         cells = _row_cells(lines[i])
         layout = _layout(cells) if cells and len(cells) > 1 else None
         if layout:  # one row per line
-            rows, j = [], i + 1
+            rows, row_lines, j = [], [], i + 1
             while j < len(lines) and (row := _row_cells(lines[j])) is not None:
                 if not _layout(row):  # a header repeated after a page break is not a row
                     rows.append(row)
+                    row_lines.append(j + 1)
                 j += 1
-            yield layout, rows, i, False
+            yield layout, rows, row_lines, i, False
             i = j
             continue
         if _is_stream_cell(lines[i]) and _role(lines[i].rstrip().rstrip("|")) == "label":
@@ -124,7 +126,7 @@ def _tables(lines: list[str]) -> Iterator[tuple[_Layout, list[list[str]], int, b
             if layout:
                 body = stream[width:]
                 rows = [body[k : k + width] for k in range(0, len(body), width)]
-                yield layout, rows, i, len(body) % width != 0
+                yield layout, rows, [None] * len(rows), i, len(body) % width != 0
                 i = j
                 continue
         i += 1
@@ -150,7 +152,7 @@ def extract_legacy_indicators(text: str, report_id: str) -> tuple[dict[str, pl.D
     facts: list[dict] = []
     issues: list[dict] = []
     found_table = False
-    for layout, rows, line_no, truncated in _tables(lines):
+    for layout, rows, row_lines, line_no, truncated in _tables(lines):
         found_table = True
         if truncated:
             issues.append(_issue(report_id, "truncated", "warning", f"line={line_no + 1}",
@@ -158,7 +160,7 @@ def extract_legacy_indicators(text: str, report_id: str) -> tuple[dict[str, pl.D
                                  f"whole rows of {layout.width} columns"))
         family = None
         columns = [(c, s) for c, s in ((layout.year, ""), (layout.cumulative, CUMULATIVE_SUFFIX)) if c is not None]
-        for row in rows:
+        for row, row_line in zip(rows, row_lines, strict=True):
             row = row + [""] * (layout.width - len(row))
             label = next((row[c] for c in reversed(layout.labels) if row[c].strip()), "")
             printed_unit = row[layout.unit]
@@ -182,6 +184,7 @@ def extract_legacy_indicators(text: str, report_id: str) -> tuple[dict[str, pl.D
                     "value": float(value * factor) if value is not None else None,
                     "raw_text": raw,
                     "period": "cumulative" if suffix else "year",
+                    "line": row_line,
                 })
     if not found_table:
         flat = next((n for n, line in enumerate(lines) if _FLAT_HEADER.search(re.sub(r"\s+", "", line))), None)

@@ -166,6 +166,7 @@ def extract_proactive(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame
             records.append({
                 "report_id": report_id, "article": item_label.article, "item": item_label.code,
                 "measure": measure.code, "value": value, "unit": measure.unit, "raw_text": text,
+                "line": row.line,
             })
 
     issues.extend(_completeness(report_id, seen, templates))

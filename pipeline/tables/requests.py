@@ -163,6 +163,7 @@ def extract_requests(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame,
                 ))
             records.append({
                 "report_id": report_id, "row_code": code, "applicant": applicant, "value": value, "raw_text": text,
+                "line": row.line,
             })
 
     issues.extend(_completeness(report_id, seen, unlabelled))

@@ -108,10 +108,11 @@ def extract_review(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, l
         if all(hints) and len(set(hints)) == len(PROCEEDING_ORDER):
             proceedings = [h for h in hints for _ in OUTCOME_ORDER]
     outcomes = _outcomes_from_header(header_rows)
+    lines = [line for _h, values, line in groups for _ in values]
 
     issues: list[dict] = []
     records: list[dict] = []
-    for proceeding, outcome, text in zip(proceedings, outcomes, cells, strict=True):
+    for proceeding, outcome, text, line in zip(proceedings, outcomes, cells, lines, strict=True):
         text = text.strip()
         cell = read_cell(text)
         value = count_value(cell)
@@ -122,5 +123,6 @@ def extract_review(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, l
             ))
         records.append({
             "report_id": report_id, "proceeding": proceeding, "outcome": outcome, "value": value, "raw_text": text,
+            "line": line,
         })
     return frames.frame(TABLE, records), issues

@@ -70,6 +70,7 @@ SHARED_COMMENTS: dict[str, str] = {
     "page": "1-based page of a PDF the cell was read from; NULL for other formats.",
     "table_no": "The table's order in the document (1 = first table).",
     "row_no": "The row's order in its table (1 = first row).",
+    "line": "The line of the report's normalized text the row was read from (1-based); NULL where not known.",
     "source_table": "The fact table the row's numbers come from.",
 }
 

@@ -18,7 +18,7 @@ has no such row, so those answers move into another row, often 予以公开), re
 includes 不是《条例》所指政府信息, which the 2019 form counts elsewhere, and the 2019 form adds reasons such as
 三类内部事务 / 四类过程性信息). The 历年累计 (cumulative) values of Fujian's forms are not used.
 
-`issuer_key` is `reports.issuer_key` (pipeline.metadata.issuer_key, the same key the cross-year checks use): the
+`issuer_key` is `reports.issuer_key` (pipeline.reading.metadata.issuer_key, the same key the cross-year checks use): the
 name without a trailing 人民政府 / 政府 / 管委会 / 管理委员会 or a leading parent division of a district or county
 (平潭综合实验区管委会 → 平潭综合实验区; 淮安市洪泽区人民政府 → 洪泽区). 人民政府办公室 / 办公厅 publish their own
 department reports and stay distinct. Reports whose status is `failed` are left out, and so are copies that

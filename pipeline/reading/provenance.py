@@ -1,0 +1,70 @@
+"""Where each line of a report's text came from: (page, table_no, row_no), carried through normalization.
+
+A reader that knows the origin of a line writes it as an invisible marker at the line's start (private-use
+characters and ASCII digits, which decoding, normalization and traditional → simplified conversion leave
+alone); `strip_markers` removes the markers from the normalized text and returns the origins by line number.
+So no step between reading and extraction has to keep line numbers in step by arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import polars as pl
+
+_OPEN, _CLOSE = "\ue010", "\ue011"
+_MARKER = re.compile(_OPEN + r"(\d*),(\d*),(\d*)" + _CLOSE)
+
+
+class Origin(NamedTuple):
+    page: int | None  # 1-based PDF page
+    table_no: int | None  # the table's order in the document, 1-based
+    row_no: int | None  # the row's order in its table, 1-based
+
+
+def mark_line(text: str, page: int | None, table_no: int | None, row_no: int | None) -> str:
+    """`text` with its origin written in front of it."""
+    fields = ("" if v is None else str(v) for v in (page, table_no, row_no))
+    return _OPEN + ",".join(fields) + _CLOSE + text
+
+
+def strip_markers(text: str) -> tuple[str, dict[int, Origin]]:
+    """The text without markers, and the origin of each marked line by its 1-based line number."""
+    if _OPEN not in text:
+        return text, {}
+    origins: dict[int, Origin] = {}
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        found = _MARKER.search(line)
+        if found is None:
+            continue
+        origins[number] = Origin(*(int(v) if v else None for v in found.groups()))
+        lines[number - 1] = _MARKER.sub("", line)
+    return "\n".join(lines), origins
+
+
+def origins_frame(by_report: dict[str, dict[int, Origin]]) -> pl.DataFrame:
+    """(report_id, line, page, table_no, row_no) for every line whose origin a reader recorded."""
+    columns: dict[str, list] = {"report_id": [], "line": [], "page": [], "table_no": [], "row_no": []}
+    for report_id, origins in by_report.items():
+        for line, origin in origins.items():
+            columns["report_id"].append(report_id)
+            columns["line"].append(line)
+            columns["page"].append(origin.page)
+            columns["table_no"].append(origin.table_no)
+            columns["row_no"].append(origin.row_no)
+    return pl.DataFrame(columns, schema={"report_id": pl.String, "line": pl.Int32, "page": pl.Int32,
+                                         "table_no": pl.Int32, "row_no": pl.Int32})
+
+
+def attach_origins(facts: pl.DataFrame, origins: pl.DataFrame) -> pl.DataFrame:
+    """Fill the fact rows' page / table_no / row_no from the origin of the line each was read from."""
+    if facts.is_empty() or origins.is_empty():
+        return facts
+    columns = facts.columns
+    return (
+        facts.drop("page", "table_no", "row_no")
+        .join(origins, on=["report_id", "line"], how="left", maintain_order="left")
+        .select(columns)
+    )
