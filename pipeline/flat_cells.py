@@ -290,8 +290,12 @@ def describe(solution: Solution, limit: int = 4) -> str:
             seen = list(dict.fromkeys(c[key] for c in solution.candidates))
             if len(seen) > 1:
                 parts.append(f"row={key}: " + " | ".join(_fmt(s) for s in seen[:limit]))
-        more = f" (at least {len(solution.candidates)} splittings of the whole table fit)"
-        return "candidates: " + "; ".join(parts) + more
+        alone = [
+            f"row={key}: " + " | ".join(_fmt(s) for s in cands[:limit]) + (f" … ({len(cands)})" if len(cands) > limit else "")
+            for key, cands in solution.row_candidates.items() if len(cands) > 1
+        ]
+        return (f"candidates (at least {len(solution.candidates)} splittings of the whole table fit): "
+                + "; ".join(parts) + ". Rows with more than one splitting of their own: " + "; ".join(alone))
     rows = [
         f"row={key}: " + (" | ".join(_fmt(s) for s in cands[:limit]) if cands else "none")
         + (f" | … ({len(cands)} in all)" if len(cands) > limit else "")

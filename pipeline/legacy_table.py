@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 import polars as pl
 
+from pipeline.flat_tables import unflatten_legacy
 from pipeline.frames import frame
 from pipeline.legacy_labels import CUMULATIVE_SUFFIX, family_of, lookup_code
 
@@ -198,7 +199,12 @@ def extract_legacy_indicators(text: str, report_id: str) -> tuple[dict[str, pl.D
                 })
     if not found_table:
         flat = next((n for n, line in enumerate(lines) if _FLAT_HEADER.search(re.sub(r"\s+", "", line))), None)
-        if flat is not None:
+        rebuilt, flat_issues = unflatten_legacy(lines[flat], report_id) if flat is not None else (None, [])
+        if rebuilt is not None:  # crawler text whose splitting is unique: read it as the table it was
+            facts_again, issues_again = extract_legacy_indicators(rebuilt, report_id)
+            return facts_again, issues + issues_again
+        issues.extend(flat_issues)
+        if flat is not None and not flat_issues:
             issues.append(_issue(report_id, "unreadable_table", "error", f"line={flat + 1}",
                                  "a legacy statistics table header is printed but its cells run together "
                                  "without separators; no value was read from it"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipeline.flat_text import flat_sections, is_flat
 from pipeline.grid import table_sections, text_rows
 from pipeline.proactive_table import extract_proactive
 from pipeline.requests_table import extract_requests
@@ -27,6 +28,8 @@ EXTRACTORS = {
 def extract_gov_tables(text: str, report_id: str) -> tuple[dict[str, pl.DataFrame], list[dict]]:
     """The fact frames of tables 二/三/四 (built through pipeline.frames) and the extract.* issues."""
     sections = table_sections(text_rows(text))
+    if not sections and is_flat(text):  # crawler text: the tables ran together with the prose in one line
+        sections = flat_sections(text)
     facts: dict[str, pl.DataFrame] = {}
     issues: list[dict] = []
     for table, extract in EXTRACTORS.items():
