@@ -34,6 +34,7 @@ MAX_COUNT_DIGITS = 9
 #: search steps after which a table is reported as not solvable in time (real tables take < 500)
 DEFAULT_BUDGET = 200_000
 MONEY_UNITS = ("亿元", "万元", "元")
+_POSITIVE, _NEGATIVE = frozenset({True}), frozenset({False})
 
 _COUNT = re.compile(r"0|[1-9]\d*")
 _MONEY = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:亿元|万元|元)?")
@@ -103,93 +104,157 @@ def split_row(
     """Every splitting of one row that satisfies its row-local constraints (None when the budget ran out).
 
     A cut is allowed between two digits only; a space is always a cut; a unit stays with the digits before it.
-    When a row-local equation has all its other cells assigned, the cell that closes it is computed, not searched.
+    A printed total at the end of the row is taken first (each suffix in turn), so the parts before it are
+    bounded by it; the cell that closes an equation is computed, not searched; a partial sum that already
+    exceeds its total stops the branch.
     """
     budget = budget or _Budget(DEFAULT_BUDGET)
     pieces = _pieces(row.run)
     n = len(row.kinds)
-    if pieces is None or not pieces:
+    if not pieces or n == 0:
         return []
     text = " ".join(pieces)
+    last = n - 1
+    equations = [c for c in local if c.op == "eq"]
+    anchored = n > 1 and set(row.kinds) == {COUNT} and any(  # a row total: every other cell is a part of it
+        {col for _k, col, _c in c.terms} == set(range(n)) for c in equations
+    )
+    out: list[tuple[str, ...]] = []
+    if not anchored:
+        return None if _search(row.kinds, local, text, {}, budget, limit, out) else out
+    for p in range(1, len(text)):
+        if not (text[p - 1] == " " or (text[p - 1].isdigit() and text[p].isdigit())):
+            continue
+        total = text[p:]
+        if " " in total or not _valid(total, COUNT):
+            continue
+        region = text[: p - 1] if text[p - 1] == " " else text[:p]
+        if len(region.replace(" ", "")) > last * len(total):
+            continue  # no part is wider than the total it adds up to
+        if _search(row.kinds, local, region, {last: total}, budget, limit, out, len(total)):
+            return None
+    return out
+
+
+def _search(
+    kinds: tuple[str, ...], local: Sequence[Constraint], text: str, preset: dict[int, str], budget: _Budget,
+    limit: int, out: list[tuple[str, ...]], widest: int = MAX_COUNT_DIGITS,
+) -> bool:
+    """Depth-first splitting of `text` into the columns not in `preset`; appends to `out`; True if out of budget."""
+    n = len(kinds)
+    order = [col for col in range(n) if col not in preset]
     size = len(text)
     digits_after = [0] * (size + 1)
     spaces_after = [0] * (size + 1)
     for i in range(size - 1, -1, -1):
         digits_after[i] = digits_after[i + 1] + text[i].isdigit()
         spaces_after[i] = spaces_after[i + 1] + (text[i] == " ")
-
-    closing: dict[int, list[tuple[Constraint, list[tuple[int, int]]]]] = {}
-    for c in local:
-        terms = [(col, coef) for _key, col, coef in c.terms]
-        closing.setdefault(max(col for col, _ in terms), []).append((c, terms))
-
-    def ends(start: int):
-        """Cell end positions from `start`: up to a space, the end, or between two digits."""
-        i = start + 1
-        while i <= size:
-            if i == size or text[i] == " ":
-                yield i
-                return
-            if text[i - 1].isdigit() and text[i].isdigit():
-                yield i
-            i += 1
-
-    out: list[tuple[str, ...]] = []
-    cells: list[str] = []
-    values: list[int | None] = []
+    cells: list[str | None] = [preset.get(col) for col in range(n)]
+    # per constraint: its running sum (const + preset cells), each searched column's coefficient, and for each
+    # column the constraints it closes (its last searched column) or that still have cells to come after it
+    sums: list[int] = []
+    coef_at: list[dict[int, int]] = []
+    closing: dict[int, list[int]] = {}
+    touching: dict[int, list[int]] = {}
+    to_come: dict[tuple[int, int], tuple[int, frozenset[bool]]] = {}
+    for index, c in enumerate(local):
+        total, coefs = c.const, {}
+        for _k, col, coef in c.terms:
+            if col in preset:
+                total += coef * (_value(preset[col], kinds[col]) or 0)
+            else:
+                coefs[col] = coefs.get(col, 0) + coef
+        sums.append(total)
+        coef_at.append(coefs)
+        if not coefs:
+            continue
+        closing.setdefault(max(coefs), []).append(index)
+        for col in coefs:
+            touching.setdefault(col, []).append(index)
+            later = [k for cc, k in coefs.items() if cc > col]
+            to_come[(index, col)] = (len(later), frozenset(k > 0 for k in later))
     gave_up = False
-
-    def holds(c: Constraint, terms: list[tuple[int, int]]) -> bool:
-        total = c.const + sum(coef * values[col] for col, coef in terms)
-        return total == 0 if c.op == "eq" else total <= 0
+    counts_only = all(kind == COUNT for kind in kinds)  # then no cell is wider than `widest`
 
     def forced(col: int) -> str | None:
-        """The text the cell must have when an equation closes on it with coefficient ±1, else None."""
-        for c, terms in closing.get(col, ()):
-            if c.op != "eq" or row.kinds[col] != COUNT:
-                continue
-            coef = next(k for cc, k in terms if cc == col)
-            if abs(coef) != 1 or sum(1 for cc, _ in terms if cc == col) != 1:
-                continue
-            rest = c.const + sum(k * values[cc] for cc, k in terms if cc != col)
-            need = -rest * coef
-            return str(need) if need >= 0 else ""
+        """The text of a count cell that closes an equation with coefficient ±1: computed, not searched."""
+        if kinds[col] != COUNT:
+            return None
+        for index in closing.get(col, ()):
+            coef = coef_at[index][col]
+            if local[index].op == "eq" and abs(coef) == 1:
+                need = -sums[index] * coef
+                return str(need) if need >= 0 else ""
         return None
 
-    def step(col: int, pos: int) -> None:
+    def admissible(col: int, k: int, pos: int) -> bool:
+        """Whether the constraints touching `col` can still hold, given what the rest of the text can hold."""
+        left = len(order) - k - 1
+        cap = 10 ** min(widest, max(0, digits_after[pos] - left + 1)) - 1  # the largest cell to come
+        for index in touching.get(col, ()):
+            total, eq = sums[index], local[index].op == "eq"
+            count, signs = to_come[(index, col)]
+            if not count:
+                if (total != 0) if eq else (total > 0):
+                    return False
+            elif signs == _POSITIVE and (total > 0 or (eq and -total > count * cap)):
+                return False  # only positive cells to come: the sum can only grow, and by at most count × cap
+            elif eq and signs == _NEGATIVE and (total < 0 or total > count * cap):
+                return False
+        return True
+
+    def step(k: int, pos: int) -> None:
         nonlocal gave_up
         if gave_up or len(out) >= limit:
             return
         if not budget.spend():
             gave_up = True
             return
-        if col == n:
+        if k == len(order):
             if pos >= size:
-                out.append(tuple(cells))
+                out.append(tuple(cells))  # type: ignore[arg-type]
             return
-        left = n - col
-        if digits_after[pos] < left or spaces_after[pos] > left - 1:
+        left = len(order) - k
+        if digits_after[pos] < left or (counts_only and digits_after[pos] > left * widest) or spaces_after[pos] > left - 1:
             return
-        kind = row.kinds[col]
+        col = order[k]
+        kind = kinds[col]
         need = forced(col)
         if need is not None:
             end = pos + len(need)
-            options = [end] if need and text.startswith(need, pos) and end in set(ends(pos)) else []
+            ok = need and text.startswith(need, pos) and (end == size or text[end] == " " or (
+                text[end - 1].isdigit() and text[end].isdigit()))
+            options = [end] if ok else []
         else:
-            options = list(ends(pos))
+            options = []
+            i = pos + 1
+            while i <= size:
+                if i == size or text[i] == " ":
+                    options.append(i)
+                    break
+                if text[i - 1].isdigit() and text[i].isdigit():
+                    options.append(i)
+                i += 1
+        mine = touching.get(col, ())
         for end in options:
             cell = text[pos:end]
             if not _valid(cell, kind):
+                if (kind == COUNT and end - pos > widest) or (cell[0] == "0" and cell[1:2].isdigit()):
+                    break  # wider cells only get wider, and a leading zero stays
                 continue
-            cells.append(cell)
-            values.append(_value(cell, kind))
-            if all(holds(c, terms) for c, terms in closing.get(col, ())):
-                step(col + 1, end + 1 if end < size and text[end] == " " else end)
-            cells.pop()
-            values.pop()
+            value = int(cell) if kind == COUNT else 0
+            cells[col] = cell
+            for index in mine:
+                sums[index] += coef_at[index][col] * value
+            nxt = end + 1 if end < size and text[end] == " " else end
+            if admissible(col, k, nxt):
+                step(k + 1, nxt)
+            for index in mine:
+                sums[index] -= coef_at[index][col] * value
+            cells[col] = None
 
     step(0, 0)
-    return None if gave_up else out
+    return gave_up
 
 
 def solve(
