@@ -43,6 +43,10 @@ _LEGACY_HEADER = re.compile(
 )
 
 
+#: why a table was not loaded, for the issue message ("… and {count} its runs …")
+_COUNT = {"ambiguous": "more than one splitting of", "none": "no splitting of", "gave_up": "no search within budget of"}
+
+
 def _split(rows: Sequence[Row]) -> tuple[list[Row], bool]:
     flat = [r for r in rows if r.layout == FLAT]
     return flat, bool(flat)
@@ -50,11 +54,10 @@ def _split(rows: Sequence[Row]) -> tuple[list[Row], bool]:
 
 def _issue(report_id: str, table: str, solution: Solution, line: int, what: str) -> dict:
     name = {"fact_requests": "表三", "fact_review_results": "表四", "fact_proactive_disclosure": "表二"}[table]
-    count = {"ambiguous": f"{len(solution.candidates)}+ splittings", "none": "no splitting",
-             "gave_up": "the search budget"}[solution.status]
+    count = _COUNT[solution.status]
     return extract_issue(
         report_id, table, "ambiguous", f"line={line}; {what}",
-        f"{name}: the cells ran together (crawler text) and {count} of its runs fit the template's arithmetic, "
+        f"{name}: the cells ran together (crawler text) and {count} its runs fits the template's arithmetic, "
         f"so nothing from this table was loaded. {describe(solution)}",
         actual=len(solution.candidates),
     )
@@ -189,12 +192,11 @@ def unflatten_legacy(line: str, report_id: str) -> tuple[str | None, list[dict]]
                                      1 if has_cumulative else None)
     solution = solve(flat_rows, constraints)
     if solution.status != "unique":
-        count = {"ambiguous": f"{len(solution.candidates)}+ splittings", "none": "no splitting",
-                 "gave_up": "the search budget"}[solution.status]
+        count = _COUNT[solution.status]
         return None, [{
             "report_id": report_id, "rule_id": "extract.legacy.ambiguous", "severity": "error",
             "table_name": "fact_legacy_indicators", "location": f"rows={len(rows)}",
-            "message": f"the statistics table's cells ran together (crawler text) and {count} of its runs fit "
+            "message": f"the statistics table's cells ran together (crawler text) and {count} its runs fits "
                        f"its sums, so nothing from this table was loaded. {describe(solution)}",
         }]
     titles = [header["label"], header["unit"], header["year"]] + ([header["cumulative"]] if has_cumulative else [])
