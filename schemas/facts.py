@@ -29,35 +29,25 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from pipeline.common import fmt
-from pipeline.tables.labels import APPLICANT_ORDER, LABELS, OUTCOME_ORDER, PROCEEDING_ORDER, codes, group_rows
+from pipeline.tables.labels import (  # noqa: F401  (re-exported: the rules' vocabulary)
+    APPLICANT_PARTS,
+    BALANCE_ROWS,
+    LABELS,
+    ORG_APPLICANTS,
+    OTHER_SUB_ROWS,
+    OUTCOME_ORDER,
+    OUTCOME_ROWS,
+    PROCEEDING_ORDER,
+    REQUEST_ROWS,
+    REVIEW_PARTS,
+    codes,
+)
 
-# --- codes: from the label tables (pipeline.tables.labels), the one source of every code ---------
+# --- codes and the template's arithmetic roles: from the label tables (pipeline.tables.labels) ----
 
-#: the six applicant columns that add up to `total`, in the printed order
-APPLICANT_PARTS = tuple(a for a in APPLICANT_ORDER if a != "total")
-#: the five 法人或其他组织 columns that add up to `org_subtotal` where a report prints it
-ORG_APPLICANTS = APPLICANT_PARTS[1:]
 APPLICANTS = codes("applicant")
-
-#: the role each table 三 row plays in the template's arithmetic; rows not named here are outcomes
-_ROW_ROLES = {
-    "new_received": "received",
-    "carried_over": "received",
-    "other": "outcome_other_single",  # （六）其他处理 as one row (2019 format)
-    "total_processed": "processed",
-    "carried_forward": "processed",
-}
-OTHER_SUB_ROWS = group_rows("other")  # （六）1-3 (2021 format)
-REQUEST_ROWS: dict[str, str] = {
-    code: _ROW_ROLES.get(code, "outcome_other_sub" if code in OTHER_SUB_ROWS else "outcome")
-    for code in codes("request_row")
-}
-BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
-OUTCOME_ROWS = tuple(c for c, role in REQUEST_ROWS.items() if role == "outcome")
-
 PROCEEDINGS = PROCEEDING_ORDER
 REVIEW_OUTCOMES = OUTCOME_ORDER
-REVIEW_PARTS = tuple(o for o in REVIEW_OUTCOMES if o != "total")
 
 #: table 二: which items each article lists, and each measure's unit
 PROACTIVE_ITEMS: dict[str, tuple[str, ...]] = {

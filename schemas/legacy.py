@@ -17,36 +17,10 @@ import pandera.polars as pa
 import polars as pl
 
 from pipeline.frames import conform, empty
-from pipeline.tables.legacy_labels import CUMULATIVE_SUFFIX, EXTRA_PART_KEYS, label_key
+from pipeline.tables.legacy_labels import CUMULATIVE_SUFFIX, EXTRA_PART_KEYS, LEGACY_SUM_RULES, label_key
 
 TABLE = "fact_legacy_indicators"
 TOLERANCE = 1e-6
-
-#: rule_id, total code, the codes of its parts
-LEGACY_SUM_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("legacy.proactive_channels", "proactive.channels", (
-        "proactive.channels.gazette", "proactive.channels.website", "proactive.channels.weibo",
-        "proactive.channels.wechat", "proactive.channels.other")),
-    # the 其中 counts of principals (response.*_principal) are inside their channel, not channels of their own
-    ("legacy.response_channels", "response.channels", (
-        "response.press_conferences", "response.online_interviews", "response.interpretations",
-        "response.weibo_wechat", "response.other")),
-    ("legacy.requests_received", "requests.received", (
-        "requests.received.in_person", "requests.received.fax", "requests.received.online",
-        "requests.received.letter")),
-    ("legacy.requests_closed", "requests.closed", ("requests.closed.on_time", "requests.closed.extended")),
-    ("legacy.requests_answered", "requests.answered", (
-        "requests.answered.already_public", "requests.answered.granted", "requests.answered.partially_granted",
-        "requests.answered.denied", "requests.answered.not_this_agency", "requests.answered.not_exist",
-        "requests.answered.correction_requested", "requests.answered.other_channel")),
-    ("legacy.requests_denied", "requests.answered.denied", (
-        "requests.answered.denied.state_secret", "requests.answered.denied.trade_secret",
-        "requests.answered.denied.privacy", "requests.answered.denied.security_stability",
-        "requests.answered.denied.not_government_information", "requests.answered.denied.other_legal")),
-    ("legacy.review_sum", "review.total", ("review.upheld", "review.corrected", "review.other")),
-    ("legacy.litigation_sum", "litigation.total", ("litigation.upheld", "litigation.corrected", "litigation.other")),
-    ("legacy.staff_sum", "staffing.staff", ("staffing.staff_full_time", "staffing.staff_part_time")),
-)
 
 RULE_PARTS = pl.DataFrame(
     [(rule, total, part) for rule, total, parts in LEGACY_SUM_RULES for part in parts],

@@ -184,10 +184,17 @@ def test_free_text_report_yields_no_facts_and_no_issue(path):
     assert df.height == 0 and issues == []
 
 
-def test_flat_crawler_table_is_not_guessed():
+def test_flat_crawler_table_is_read_only_where_its_splitting_is_unique():
+    # issue #12: 4251516 / 41815092. / 77 split one way only (418 + 7 = 425, 1509 + 7 = 1516, 累计 ≥ 年度);
+    # every cell is checked against county_2011.html in tests/test_flat_cells.py
     df, issues = _extract(FIXTURES / "corpus" / "text" / "004_pingtan_county_2011_flat.txt")
-    assert df.height == 0
-    assert [i["rule_id"] for i in issues] == ["extract.legacy.unreadable_table"]
+    assert df.height == 34 and issues == []
+    # without its 其中 rows, 4251516 is 4/251516, 42/51516 or 425/1516: nothing is guessed
+    text = "附件1：统计表 指标名称计量单位2011年度历年累计主动公开信息数条4251516"
+    facts, issues = extract_legacy_indicators(text, "r")
+    assert facts["fact_legacy_indicators"].height == 0
+    assert [i["rule_id"] for i in issues] == ["extract.legacy.ambiguous"]
+    assert "[425,1516]" in issues[0]["message"]
 
 
 def test_reports_of_2019_and_later_have_no_legacy_table():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipeline.tables.flat_text import flat_sections, is_flat
 from pipeline.tables.grid import text_rows
 from pipeline.tables.layouts import find_table_sections
 from pipeline.tables.proactive import extract_proactive
@@ -28,6 +29,8 @@ EXTRACTORS = {
 def extract_gov_tables(text: str, report_id: str) -> tuple[dict[str, pl.DataFrame], list[dict]]:
     """The fact frames of tables 二/三/四 (built through pipeline.frames) and the extract.* issues."""
     sections = find_table_sections(text_rows(text))
+    if not sections and is_flat(text):  # crawler text: the tables ran together with the prose in one line
+        sections = flat_sections(text)
     facts: dict[str, pl.DataFrame] = {}
     issues: list[dict] = []
     for table, extract in EXTRACTORS.items():

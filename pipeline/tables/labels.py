@@ -136,12 +136,12 @@ OUTCOME_ORDER = tuple(label.code for label in LABELS if label.kind == "outcome")
 
 #: headings that open each table: optional numbering (二、 / 表二: / （二）), optional 政府信息公开, the title, and
 #: at most a full stop after it — so prose that merely mentions a title never opens a table
-_HEADING_PREFIX = r"^(?:表?[一二三四五六七八九十]+[、:.]?|（[一二三四五六七八九十]+）)?(?:政府信息公开)?"
+HEADING_PREFIX = r"^(?:表?[一二三四五六七八九十]+[、:.]?|（[一二三四五六七八九十]+）)?(?:政府信息公开)?"
 TABLE_HEADINGS = {
-    "fact_proactive_disclosure": re.compile(_HEADING_PREFIX + r"主动公开政府信息(?:的)?情况[。.]?$"),
-    "fact_requests": re.compile(_HEADING_PREFIX + r"收到和处理政府信息公开申请(?:的)?情况[。.]?$"),
+    "fact_proactive_disclosure": re.compile(HEADING_PREFIX + r"主动公开政府信息(?:的)?情况[。.]?$"),
+    "fact_requests": re.compile(HEADING_PREFIX + r"收到和处理政府信息公开申请(?:的)?情况[。.]?$"),
     "fact_review_results": re.compile(
-        _HEADING_PREFIX + r"行政法?复议[、和及与,]?(?:提起)?行政诉讼(?:的)?情况[。.]?$"
+        HEADING_PREFIX + r"行政法?复议[、和及与,]?(?:提起)?行政诉讼(?:的)?情况[。.]?$"
     ),
 }
 CLOSING_HEADING = re.compile(r"^(?:[五六七八]、|存在的主要问题|其他需要报告)")
@@ -203,3 +203,29 @@ def by_code(kind: str, code: str) -> Label:
 def group_rows(group: str, template: str | None = None) -> tuple[str, ...]:
     """The table 三 rows under a （三）…（六） group: their codes carry the group's code as prefix."""
     return tuple(code for code in codes("request_row", template) if code.startswith(f"{group}_"))
+
+
+# --- the template's arithmetic as data: which rows and columns add up (validation and the flat-cell solver)
+
+#: the six applicant columns that add up to `total`, in the printed order
+APPLICANT_PARTS = tuple(a for a in APPLICANT_ORDER if a != "total")
+#: the five 法人或其他组织 columns that add up to `org_subtotal` where a report prints it
+ORG_APPLICANTS = APPLICANT_PARTS[1:]
+
+#: the role each table 三 row plays in the template's arithmetic; rows not named here are outcomes
+_ROW_ROLES = {
+    "new_received": "received",
+    "carried_over": "received",
+    "other": "outcome_other_single",  # （六）其他处理 as one row (2019 format)
+    "total_processed": "processed",
+    "carried_forward": "processed",
+}
+OTHER_SUB_ROWS = group_rows("other")  # （六）1-3 (2021 format)
+REQUEST_ROWS: dict[str, str] = {
+    code: _ROW_ROLES.get(code, "outcome_other_sub" if code in OTHER_SUB_ROWS else "outcome")
+    for code in codes("request_row")
+}
+BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+OUTCOME_ROWS = tuple(c for c, role in REQUEST_ROWS.items() if role == "outcome")
+
+REVIEW_PARTS = tuple(o for o in OUTCOME_ORDER if o != "total")

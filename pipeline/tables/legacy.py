@@ -25,6 +25,7 @@ import polars as pl
 from pipeline.common import extract_issue
 from pipeline.frames import frame
 from pipeline.tables.cells import read_cell
+from pipeline.tables.flat_tables import unflatten_legacy
 from pipeline.tables.legacy_labels import CUMULATIVE_SUFFIX, family_of, lookup_code
 
 TABLE = "fact_legacy_indicators"
@@ -188,7 +189,12 @@ def extract_legacy_indicators(text: str, report_id: str) -> tuple[dict[str, pl.D
                 })
     if not found_table:
         flat = next((n for n, line in enumerate(lines) if _FLAT_HEADER.search(re.sub(r"\s+", "", line))), None)
-        if flat is not None:
+        rebuilt, flat_issues = unflatten_legacy(lines[flat], report_id) if flat is not None else (None, [])
+        if rebuilt is not None:  # crawler text whose splitting is unique: read it as the table it was
+            facts_again, issues_again = extract_legacy_indicators(rebuilt, report_id)
+            return facts_again, issues + issues_again
+        issues.extend(flat_issues)
+        if flat is not None and not flat_issues:
             issues.append(_issue(report_id, "unreadable_table", "error", f"line={flat + 1}",
                                  "a legacy statistics table header is printed but its cells run together "
                                  "without separators; no value was read from it"))

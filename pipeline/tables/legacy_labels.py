@@ -160,3 +160,32 @@ def lookup_code(label: str, current_family: str | None = None) -> str | None:
     if len(entries) > 1:
         entries = [e for e in entries if e.family == current_family]
     return entries[0].code if len(entries) == 1 else None
+
+
+# --- the sums the 2014 national 统计表 implies, as data (legacy.* rules and the flat-cell solver) ----------
+
+#: rule_id, total code, the codes of its parts
+LEGACY_SUM_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("legacy.proactive_channels", "proactive.channels", (
+        "proactive.channels.gazette", "proactive.channels.website", "proactive.channels.weibo",
+        "proactive.channels.wechat", "proactive.channels.other")),
+    # the 其中 counts of principals (response.*_principal) are inside their channel, not channels of their own
+    ("legacy.response_channels", "response.channels", (
+        "response.press_conferences", "response.online_interviews", "response.interpretations",
+        "response.weibo_wechat", "response.other")),
+    ("legacy.requests_received", "requests.received", (
+        "requests.received.in_person", "requests.received.fax", "requests.received.online",
+        "requests.received.letter")),
+    ("legacy.requests_closed", "requests.closed", ("requests.closed.on_time", "requests.closed.extended")),
+    ("legacy.requests_answered", "requests.answered", (
+        "requests.answered.already_public", "requests.answered.granted", "requests.answered.partially_granted",
+        "requests.answered.denied", "requests.answered.not_this_agency", "requests.answered.not_exist",
+        "requests.answered.correction_requested", "requests.answered.other_channel")),
+    ("legacy.requests_denied", "requests.answered.denied", (
+        "requests.answered.denied.state_secret", "requests.answered.denied.trade_secret",
+        "requests.answered.denied.privacy", "requests.answered.denied.security_stability",
+        "requests.answered.denied.not_government_information", "requests.answered.denied.other_legal")),
+    ("legacy.review_sum", "review.total", ("review.upheld", "review.corrected", "review.other")),
+    ("legacy.litigation_sum", "litigation.total", ("litigation.upheld", "litigation.corrected", "litigation.other")),
+    ("legacy.staff_sum", "staffing.staff", ("staffing.staff_full_time", "staffing.staff_part_time")),
+)

@@ -18,6 +18,7 @@ import polars as pl
 from pipeline import frames
 from pipeline.common import extract_issue
 from pipeline.tables.cells import header_unit, read_cell, yuan_value
+from pipeline.tables.flat_tables import unflatten_proactive
 from pipeline.tables.grid import Row, split_text_row
 from pipeline.tables.labels import LABELS, Label, codes, match, squeeze, strip_note
 from pipeline.tables.layouts import join_cell_lines
@@ -102,7 +103,9 @@ def _values(cells: tuple[str, ...], item_col: int, header: Header) -> tuple[str,
 
 def extract_proactive(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
     """fact_proactive_disclosure rows and extract.proactive.* issues for the rows of table 二's section."""
-    issues: list[dict] = []
+    rows, issues = unflatten_proactive(rows, report_id)  # crawler text: cells split by the arithmetic, or not at all
+    if rows is None:
+        return frames.empty(TABLE), issues
     records: list[dict] = []
     seen: dict[tuple[str, str], str] = {}
     header: Header | None = None

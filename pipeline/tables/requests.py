@@ -21,6 +21,7 @@ import polars as pl
 from pipeline import frames
 from pipeline.common import extract_issue
 from pipeline.tables.cells import Cell, count_value, read_cell
+from pipeline.tables.flat_tables import unflatten_requests
 from pipeline.tables.grid import Row, split_text_row
 from pipeline.tables.labels import APPLICANT_ORDER, codes, match
 from pipeline.tables.layouts import is_request_label, join_wrapped_labels
@@ -70,7 +71,9 @@ def _core(values: tuple[str, ...]) -> tuple[int, int]:
 
 def extract_requests(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
     """fact_requests rows and extract.requests.* issues for the rows of table 三's section."""
-    issues: list[dict] = []
+    rows, issues = unflatten_requests(rows, report_id)  # crawler text: cells split by the arithmetic, or not at all
+    if rows is None:
+        return frames.empty(TABLE), issues
     header_rows: list[tuple[str, ...]] = []
     group: str | None = None
     # (row_code or None when unlabelled, row, cells, index of the last label cell or -1), in document order

@@ -15,6 +15,7 @@ import polars as pl
 from pipeline import frames
 from pipeline.common import extract_issue
 from pipeline.tables.cells import count_value, read_cell
+from pipeline.tables.flat_tables import unflatten_review
 from pipeline.tables.grid import Row
 from pipeline.tables.labels import OUTCOME_ORDER, PROCEEDING_ORDER, match
 
@@ -70,6 +71,9 @@ def _outcomes_from_header(header_rows: list[tuple[str, ...]]) -> tuple[str, ...]
 
 def extract_review(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
     """fact_review_results rows and extract.review.* issues for the rows of table 四's section."""
+    rows, flat_issues = unflatten_review(rows, report_id)  # crawler text: cells split by the arithmetic, or not at all
+    if rows is None:
+        return frames.empty(TABLE), flat_issues
     header_rows: list[tuple[str, ...]] = []
     groups: list[tuple[str | None, tuple[str, ...], int]] = []  # (proceeding named above, cells, line)
     hint: str | None = None
