@@ -1,20 +1,23 @@
 """Table 三 (收到和处理政府信息公开申请情况) → fact_requests, one row per (row_code, applicant).
 
 A row is its label cells (the merged 三、本年度办理结果 / （三）不予公开 cells, possibly blank or repeated) followed
-by its value cells. Which value belongs to which applicant is decided, in this order, by:
+by its value cells. The extractor classifies rows (header, labelled, unlabelled), fills unlabelled rows in template
+order where that is forced, then places each row's values with the first strategy of PLACEMENTS that fits:
 1. the header's columns, when the header rows can be read cell by cell and every value of the row falls under
    an applicant column (web pages with spans expanded, aligned PDF text);
 2. the row's own cells, when stripping blanks at both ends leaves exactly one cell per applicant (rows that are
    shifted by merged label cells, seed 004);
-3. the column positions of the table's clean rows, for a row with the same number of cells;
-a row whose cells are all blank is blank in every column. Anything else is ambiguous: the row is not loaded and
+3. a row whose cells are all blank is blank in every column;
+4. the column positions of the table's clean rows, for a row with the same number of cells.
+Anything else is ambiguous: the row is not loaded and
 an extract.requests.ambiguous issue says so (seed 001: 2 numbers for 7 columns).
 The format (2019 one （六）其他处理 row, or 2021's three) is read from the rows present, per table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -69,16 +72,108 @@ def _core(values: tuple[str, ...]) -> tuple[int, int]:
     return start, end
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One row of table 三 as classified: its code (None when no label was recognised), cells and last label cell."""
+
+    code: str | None
+    row: Row
+    cells: tuple[str, ...]
+    last_label: int  # index of the last label cell, -1 when the row has none
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return self.cells[self.last_label + 1 :]
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """What the placement strategies may use besides the row itself: the header's columns, the clean rows' layout."""
+
+    header: tuple[dict[str, int], set[int]]
+    clean_layouts: dict[int, set[int]]  # row width → first value column of rows with one value per applicant
+
+
+Placement = Callable[[Entry, TableLayout], "dict[str, str] | None"]
+
+
+def _place_by_header(entry: Entry, layout: TableLayout) -> dict[str, str] | None:
+    """The header's columns, when every value of the row falls under an applicant column."""
+    return _by_header(entry.cells, entry.last_label, layout.header)
+
+
+def _place_by_own_cells(entry: Entry, layout: TableLayout) -> dict[str, str] | None:
+    """The row's own cells, when stripping blanks at both ends leaves exactly one cell per applicant."""
+    start, end = _core(entry.values)
+    if end - start != len(APPLICANT_ORDER):
+        return None
+    return dict(zip(APPLICANT_ORDER, entry.values[start:end], strict=True))
+
+
+def _place_blank_row(entry: Entry, layout: TableLayout) -> dict[str, str] | None:
+    """A row whose value cells are all blank is blank in every column."""
+    start, end = _core(entry.values)
+    return dict.fromkeys(APPLICANT_ORDER, "") if end == start else None
+
+
+def _place_by_clean_rows(entry: Entry, layout: TableLayout) -> dict[str, str] | None:
+    """The column positions of the table's clean rows, for a row of the same width with nothing outside them."""
+    firsts = layout.clean_layouts.get(len(entry.cells), set())
+    if len(firsts) != 1:
+        return None
+    first = next(iter(firsts))
+    end = first + len(APPLICANT_ORDER)
+    cells = entry.cells
+    if first <= entry.last_label or end > len(cells):
+        return None
+    if any(c.strip() for c in cells[entry.last_label + 1 : first] + cells[end:]):
+        return None
+    return dict(zip(APPLICANT_ORDER, cells[first:end], strict=True))
+
+
+#: how a row's values are matched to the applicant columns, tried in this order; the first that fits wins
+PLACEMENTS: tuple[Placement, ...] = (_place_by_header, _place_by_own_cells, _place_blank_row, _place_by_clean_rows)
+
+
 def extract_requests(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
-    """fact_requests rows and extract.requests.* issues for the rows of table 三's section."""
+    """fact_requests rows and extract.requests.* issues for the rows of table 三's section:
+    classify rows → fill gaps in template order → place values in columns → read the cells."""
     rows, issues = unflatten_requests(rows, report_id)  # crawler text: cells split by the arithmetic, or not at all
     if rows is None:
         return frames.empty(TABLE), issues
-    header_rows: list[tuple[str, ...]] = []
-    group: str | None = None
-    # (row_code or None when unlabelled, row, cells, index of the last label cell or -1), in document order
-    entries: list[tuple[str | None, Row, tuple[str, ...], int]] = []
+    header_rows, entries = classify_rows(rows)
+    entries = _fill_gaps_in_template_order(entries)
+    unlabelled = [e.row.line for e in entries if e.code is None]
+    parsed = [e for e in entries if e.code is not None]
+    layout = TableLayout(_header_columns(header_rows), _clean_layouts(parsed))
+    records: list[dict] = []
+    seen: dict[str, dict[str, str]] = {}
+    for entry in parsed:
+        by_applicant = next((found for place in PLACEMENTS if (found := place(entry, layout)) is not None), None)
+        if by_applicant is None:
+            issues.append(_ambiguous_row(report_id, entry))
+            continue
+        raw = {a: v.strip() for a, v in by_applicant.items()}
+        if entry.code in seen:
+            if seen[entry.code] != raw:
+                issues.append(extract_issue(
+                    report_id, TABLE, "duplicate", f"row={entry.code}; line={entry.row.line}",
+                    f"{_NAME}: row {entry.code} is printed twice with different numbers (line {entry.row.line}); "
+                    f"the first one was kept.",
+                ))
+            continue
+        seen[entry.code] = raw
+        records.extend(_read_cells(report_id, entry, raw, issues))
+    issues.extend(_completeness(report_id, seen, unlabelled))
+    return frames.frame(TABLE, records), issues
 
+
+def classify_rows(rows: Sequence[Row]) -> tuple[list[tuple[str, ...]], list[Entry]]:
+    """Header rows (applicant labels, no numbers), and every other row of numbers with the code its labels name
+    (None when unlabelled), in document order; prose that merely names a row is left out."""
+    header_rows: list[tuple[str, ...]] = []
+    entries: list[Entry] = []
+    group: str | None = None
     for row in join_wrapped_labels(rows, is_request_label):
         cells = split_text_row(row)
         kinds = [read_cell(c).kind for c in cells]
@@ -101,92 +196,60 @@ def extract_requests(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame,
         group = row_group
         if not leaf_codes:
             if has_number and row.layout != "text":
-                entries.append((None, row, cells, text_cols[-1] if text_cols else -1))
+                entries.append(Entry(None, row, cells, text_cols[-1] if text_cols else -1))
             continue
         last_label = text_cols[-1]
         if row.layout == "text" and len(cells) - 1 - last_label != len(APPLICANT_ORDER):
             continue  # prose that happens to name a row
-        entries.append((leaf_codes[-1], row, cells, last_label))
+        entries.append(Entry(leaf_codes[-1], row, cells, last_label))
+    return header_rows, entries
 
-    entries = _fill_gaps_in_template_order(entries)
-    unlabelled = [row.line for code, row, _cells, _last in entries if code is None]
-    parsed = [(code, row, cells, last) for code, row, cells, last in entries if code is not None]
 
-    header = _header_columns(header_rows)
-    # column layout of clean rows (exactly one value per applicant), for rows that need it
-    clean_layouts: dict[int, set[int]] = {}
-    for _code, _row, cells, last_label in parsed:
-        values = cells[last_label + 1 :]
-        start, end = _core(values)
+def _clean_layouts(entries: Sequence[Entry]) -> dict[int, set[int]]:
+    """Column layout of the clean rows (exactly one value per applicant), for rows that need it."""
+    layouts: dict[int, set[int]] = {}
+    for entry in entries:
+        start, end = _core(entry.values)
         if end - start == len(APPLICANT_ORDER):
-            clean_layouts.setdefault(len(cells), set()).add(last_label + 1 + start)
+            layouts.setdefault(len(entry.cells), set()).add(entry.last_label + 1 + start)
+    return layouts
 
-    records: list[dict] = []
-    seen: dict[str, dict[str, str]] = {}
-    for code, row, cells, last_label in parsed:
-        values = cells[last_label + 1 :]
-        start, end = _core(values)
-        by_applicant = _by_header(cells, last_label, header)
-        if by_applicant is None and end - start == len(APPLICANT_ORDER):
-            by_applicant = dict(zip(APPLICANT_ORDER, values[start:end], strict=True))
-        if by_applicant is None and end == start:
-            by_applicant = dict.fromkeys(APPLICANT_ORDER, "")
-        if by_applicant is None and len(clean_layouts.get(len(cells), ())) == 1:
-            first = next(iter(clean_layouts[len(cells)]))
-            if first > last_label and first + len(APPLICANT_ORDER) <= len(cells) and not any(
-                c.strip() for c in cells[last_label + 1 : first] + cells[first + len(APPLICANT_ORDER) :]
-            ):
-                by_applicant = dict(zip(APPLICANT_ORDER, cells[first : first + len(APPLICANT_ORDER)], strict=True))
-        if by_applicant is None:
-            numbers = sum(1 for v in values if read_cell(v).kind == "number")
+
+def _ambiguous_row(report_id: str, entry: Entry) -> dict:
+    numbers = sum(1 for v in entry.values if read_cell(v).kind == "number")
+    return extract_issue(
+        report_id, TABLE, "ambiguous", f"row={entry.code}; line={entry.row.line}",
+        f"{_NAME}: row {entry.code} (line {entry.row.line}) has {numbers} numbers for {len(APPLICANT_ORDER)} "
+        f"applicant columns and its cells cannot be matched to columns; the row was not loaded.",
+        expected=len(APPLICANT_ORDER), actual=numbers,
+    )
+
+
+def _read_cells(report_id: str, entry: Entry, raw: dict[str, str], issues: list[dict]) -> list[dict]:
+    """One fact record per applicant cell; a cell that is not a count is NULL with an unreadable_cell issue."""
+    records = []
+    for applicant, text in raw.items():
+        cell: Cell = read_cell(text)
+        value = count_value(cell)
+        if cell.kind == "unreadable" or (cell.kind == "number" and value is None):
             issues.append(extract_issue(
-                report_id, TABLE, "ambiguous", f"row={code}; line={row.line}",
-                f"{_NAME}: row {code} (line {row.line}) has {numbers} numbers for {len(APPLICANT_ORDER)} applicant "
-                f"columns and its cells cannot be matched to columns; the row was not loaded.",
-                expected=len(APPLICANT_ORDER), actual=numbers,
+                report_id, TABLE, "unreadable_cell", f"row={entry.code}; applicant={applicant}",
+                f"{_NAME}: the cell {text!r} (row {entry.code}, applicant {applicant}) is not a count; stored as NULL.",
             ))
-            continue
-        raw = {a: v.strip() for a, v in by_applicant.items()}
-        if code in seen:
-            if seen[code] != raw:
-                issues.append(extract_issue(
-                    report_id, TABLE, "duplicate", f"row={code}; line={row.line}",
-                    f"{_NAME}: row {code} is printed twice with different numbers (line {row.line}); "
-                    f"the first one was kept.",
-                ))
-            continue
-        seen[code] = raw
-        for applicant, text in raw.items():
-            cell: Cell = read_cell(text)
-            value = count_value(cell)
-            if cell.kind == "unreadable" or (cell.kind == "number" and value is None):
-                issues.append(extract_issue(
-                    report_id, TABLE, "unreadable_cell", f"row={code}; applicant={applicant}",
-                    f"{_NAME}: the cell {text!r} (row {code}, applicant {applicant}) is not a count; stored as NULL.",
-                ))
-            records.append({
-                "report_id": report_id, "row_code": code, "applicant": applicant, "value": value, "raw_text": text,
-                "line": row.line,
-            })
-
-    issues.extend(_completeness(report_id, seen, unlabelled))
-    return frames.frame(TABLE, records), issues
+        records.append({"report_id": report_id, "row_code": entry.code, "applicant": applicant, "value": value,
+                        "raw_text": text, "line": entry.row.line})
+    return records
 
 
-def _value_count(cells: tuple[str, ...], last_label: int) -> int:
-    start, end = _core(cells[last_label + 1 :])
-    return end - start
-
-
-def _fill_gaps_in_template_order(entries: list) -> list:
+def _fill_gaps_in_template_order(entries: list[Entry]) -> list[Entry]:
     """Give unlabelled value rows the template's rows they stand between, when that reading is forced.
 
     Converters tear labels from numbers (markdown/shanghai_kewei_2024.md) but keep the rows in order. A run of
     unlabelled rows between two labelled rows is assigned only if it fills the template's rows between them one
     to one, none of those rows is printed elsewhere, and each has exactly one value per applicant.
     """
-    labelled = [code for code, *_ in entries if code is not None]
-    if all(code is not None for code, *_ in entries):
+    labelled = [e.code for e in entries if e.code is not None]
+    if len(labelled) == len(entries):
         return entries
     if any(c in labelled for c in codes("request_row", "gov2021") if c not in codes("request_row", "gov2019")):
         order = codes("request_row", "gov2021")
@@ -200,20 +263,20 @@ def _fill_gaps_in_template_order(entries: list) -> list:
     filled = list(entries)
     k = 0
     while k < len(filled):
-        if filled[k][0] is not None:
+        if filled[k].code is not None:
             k += 1
             continue
         end = k
-        while end < len(filled) and filled[end][0] is None:
+        while end < len(filled) and filled[end].code is None:
             end += 1
-        before = position[filled[k - 1][0]] if k > 0 else -1
-        after = position[filled[end][0]] if end < len(filled) else len(order)
+        before = position[filled[k - 1].code] if k > 0 else -1
+        after = position[filled[end].code] if end < len(filled) else len(order)
         gap = order[before + 1 : after] if before < after else ()
         run = filled[k:end]
         if len(gap) == len(run) and not set(gap) & set(labelled) and all(
-            _value_count(cells, last) == len(APPLICANT_ORDER) for _c, _r, cells, last in run
+            _place_by_own_cells(e, None) is not None for e in run
         ):
-            filled[k:end] = [(code, row, cells, last) for code, (_c, row, cells, last) in zip(gap, run, strict=True)]
+            filled[k:end] = [Entry(code, e.row, e.cells, e.last_label) for code, e in zip(gap, run, strict=True)]
         k = end
     return filled
 
