@@ -8,6 +8,7 @@ column can never be misspelt or mistyped on the way to DuckDB. The names follow
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from types import SimpleNamespace
 
 import polars as pl
 
@@ -139,6 +140,12 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "fact_review_results": ("report_id", "proceeding", "outcome"),
     "fact_proactive_disclosure": ("report_id", "article", "item", "measure"),
 }
+
+
+def column_types(table: str) -> SimpleNamespace:
+    """The table's column types as attributes (`column_types("fact_requests").value` is pl.Int64), for the
+    pandera models' annotations: the types are written here once."""
+    return SimpleNamespace(**{name: type(dtype) for name, dtype in TABLE_SCHEMAS[table].items()})
 
 
 def empty(table: str) -> pl.DataFrame:

@@ -29,6 +29,7 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from pipeline.common import fmt
+from pipeline.frames import column_types
 from pipeline.tables.labels import (  # noqa: F401  (re-exported: the rules' vocabulary)
     APPLICANT_PARTS,
     BALANCE_ROWS,
@@ -233,14 +234,20 @@ def unique_key_mask(data: PolarsData, keys: list[str]) -> pl.LazyFrame:
 # --- models --------------------------------------------------------------------------------------
 
 
+#: column types come from pipeline.frames (the one place they are written); the models add the checks
+REQ = column_types("fact_requests")
+REV = column_types("fact_review_results")
+PRO = column_types("fact_proactive_disclosure")
+
+
 class RequestsModel(pa.DataFrameModel):
     """fact_requests: table 三 in long format."""
 
-    report_id: str = pa.Field(nullable=False)
-    row_code: str = pa.Field(isin=list(REQUEST_ROWS), nullable=False)
-    applicant: str = pa.Field(isin=list(APPLICANTS), nullable=False)
-    value: pl.Int64 = pa.Field(ge=0, nullable=True)
-    raw_text: str = pa.Field(nullable=True)
+    report_id: REQ.report_id = pa.Field(nullable=False)
+    row_code: REQ.row_code = pa.Field(isin=list(REQUEST_ROWS), nullable=False)
+    applicant: REQ.applicant = pa.Field(isin=list(APPLICANTS), nullable=False)
+    value: REQ.value = pa.Field(ge=0, nullable=True)
+    raw_text: REQ.raw_text = pa.Field(nullable=True)
 
     class Config:
         strict = False
@@ -274,11 +281,11 @@ class RequestsModel(pa.DataFrameModel):
 class ReviewModel(pa.DataFrameModel):
     """fact_review_results: table 四."""
 
-    report_id: str = pa.Field(nullable=False)
-    proceeding: str = pa.Field(isin=list(PROCEEDINGS), nullable=False)
-    outcome: str = pa.Field(isin=list(REVIEW_OUTCOMES), nullable=False)
-    value: pl.Int64 = pa.Field(ge=0, nullable=True)
-    raw_text: str = pa.Field(nullable=True)
+    report_id: REV.report_id = pa.Field(nullable=False)
+    proceeding: REV.proceeding = pa.Field(isin=list(PROCEEDINGS), nullable=False)
+    outcome: REV.outcome = pa.Field(isin=list(REVIEW_OUTCOMES), nullable=False)
+    value: REV.value = pa.Field(ge=0, nullable=True)
+    raw_text: REV.raw_text = pa.Field(nullable=True)
 
     class Config:
         strict = False
@@ -297,13 +304,13 @@ class ReviewModel(pa.DataFrameModel):
 class ProactiveModel(pa.DataFrameModel):
     """fact_proactive_disclosure: table 二; only 本年增/减 may be negative."""
 
-    report_id: str = pa.Field(nullable=False)
-    article: str = pa.Field(isin=list(PROACTIVE_ITEMS), nullable=False)
-    item: str = pa.Field(isin=sorted({i for items in PROACTIVE_ITEMS.values() for i in items}), nullable=False)
-    measure: str = pa.Field(isin=list(PROACTIVE_MEASURE_UNITS), nullable=False)
-    value: pl.Float64 = pa.Field(nullable=True)
-    unit: str = pa.Field(isin=["count", "yuan"], nullable=True)
-    raw_text: str = pa.Field(nullable=True)
+    report_id: PRO.report_id = pa.Field(nullable=False)
+    article: PRO.article = pa.Field(isin=list(PROACTIVE_ITEMS), nullable=False)
+    item: PRO.item = pa.Field(isin=sorted({i for items in PROACTIVE_ITEMS.values() for i in items}), nullable=False)
+    measure: PRO.measure = pa.Field(isin=list(PROACTIVE_MEASURE_UNITS), nullable=False)
+    value: PRO.value = pa.Field(nullable=True)
+    unit: PRO.unit = pa.Field(isin=["count", "yuan"], nullable=True)
+    raw_text: PRO.raw_text = pa.Field(nullable=True)
 
     class Config:
         strict = False

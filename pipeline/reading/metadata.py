@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipeline.reading.issuer import find_issuer, find_year
+from pipeline.reading.sectioning import KNOWN_SECTION_TITLES, split_sections
 
 #: Column labels that identify a template; the first template with a marker present wins.
 TEMPLATE_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -68,8 +69,6 @@ def is_annual_report(text: str, meta: ReportMetadata | None = None) -> bool:
         return False
     if meta is not None and meta.report_year is not None:
         return True
-    from pipeline.reading.sectioning import KNOWN_SECTION_TITLES, split_sections
-
     known = {re.sub(r"^[一二三四五六七八九十]+、", "", s.heading) for s in split_sections(text) if s.heading}
     return len(known & set(KNOWN_SECTION_TITLES)) >= MIN_REPORT_HEADINGS
 
