@@ -32,7 +32,7 @@ TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "source_format": pl.String(),
         "url": pl.String(),
         "region": pl.String(),
-        # the one copy per (issuer_key, report_year) the views use; set in SQL by pipeline.primary
+        # the one copy per (issuer_key, report_year) the views use; set in SQL by pipeline.warehouse.primary
         "is_primary": pl.Boolean(),
     },
     "report_sections": {

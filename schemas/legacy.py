@@ -7,7 +7,7 @@ frame. A year value and a 历年累计 value (code suffix `.cumulative`) are che
 
 A rule is applied only where it can be decided: the total and every part are printed with a number (a blank
 cell is unknown, not 0), and the report's table does not split that total into parts outside the national form
-(Fujian's 电子邮件申请数 / 信函、传真申请数 …, see `pipeline.legacy_labels.LegacyLabel.part_of`). Checks flag;
+(Fujian's 电子邮件申请数 / 信函、传真申请数 …, see `pipeline.tables.legacy_labels.LegacyLabel.part_of`). Checks flag;
 they never change a value.
 """
 

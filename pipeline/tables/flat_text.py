@@ -8,7 +8,7 @@ by character class is an enumerator glued to the previous run (`00000002.其他�
 that starts with `.` or `、` takes the number that follows the previous enumerator (1 after an unnumbered label),
 and only if the run ends with it. Label-only text (（三）不予公开, 其中：) is kept as the prefix of the next label.
 
-Rows come out with layout `flat` and cells (label, run); the extractors hand the runs to pipeline.flat_cells.
+Rows come out with layout `flat` and cells (label, run); the extractors hand the runs to pipeline.tables.flat.
 """
 
 from __future__ import annotations
