@@ -107,9 +107,9 @@ def format_summary(result: RunResult) -> str:
     if not result.published:
         lines.append(f"Nothing changed since the last run ({plan.unchanged} report(s) up to date) → {result.warehouse}")
         return "\n".join(lines)
-    kind = "full rebuild" if plan.full_rebuild else "incremental"
+    kind = "full rebuild" if plan.full_rebuild else "incremental: new or changed files only"
     lines.append(f"Ingested {n} report(s) in {result.seconds:.2f} s ({n / max(result.seconds, 1e-9):.1f} reports/s, "
-                 f"{kind}: new or changed files only) → {result.warehouse}")
+                 f"{kind}) → {result.warehouse}")
     lines.append(f"  unchanged {plan.unchanged}, removed {len(plan.gone)}, renamed {len(plan.renames)}")
     lines += [f"  {status:<8}{result.statuses.get(status, 0):>8}" for status in ("ok", "partial", "failed")]
     lines.append("Rows in the warehouse:")
