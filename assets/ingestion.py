@@ -18,6 +18,7 @@ from pipeline import frames
 from pipeline.batching import run_batches
 from pipeline.plan import batches, plan_run
 from pipeline.run import BATCH_SIZE
+from pipeline.warehouse.catalog import TABLE_COMMENTS, comment_for
 from pipeline.warehouse.load import Changes, connect, publish, published_state
 from pipeline.warehouse.quality_report import write_quality_report
 
@@ -26,15 +27,6 @@ warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", categor
 
 GROUP = "ogi"
 WAREHOUSE_TABLES = ("reports", "report_sections", *frames.FACT_TABLES, "validation_issues")
-DESCRIPTIONS = {
-    "reports": "One row per distinct report file: issuer, year, template, status and issue counts.",
-    "report_sections": "Each report split at its top-level headings.",
-    "fact_requests": "Table 三 (依申请公开) in long format: row_code × applicant.",
-    "fact_review_results": "Table 四 (行政复议/行政诉讼): proceeding × outcome.",
-    "fact_proactive_disclosure": "Table 二 (主动公开): article × item × measure, money in yuan.",
-    "fact_legacy_indicators": "The pre-2019 统计表 indicators.",
-    "validation_issues": "Every failed 勾稽关系 and extraction problem, one row each.",
-}
 
 
 def _preview(df: pl.DataFrame) -> dg.MetadataValue:
@@ -44,8 +36,9 @@ def _preview(df: pl.DataFrame) -> dg.MetadataValue:
 
 
 def column_schema(table: str) -> dg.TableSchema:
-    return dg.TableSchema(columns=[dg.TableColumn(name, str(dtype)) for name, dtype in
-                                   frames.TABLE_SCHEMAS[table].items()])
+    """The table's columns with their types and the descriptions the warehouse carries as COMMENT ON."""
+    return dg.TableSchema(columns=[dg.TableColumn(name, str(dtype), description=comment_for(table, name))
+                                   for name, dtype in frames.TABLE_SCHEMAS[table].items()])
 
 
 @dg.asset(group_name=GROUP, partitions_def=raw_buckets, backfill_policy=dg.BackfillPolicy.single_run(),
@@ -78,7 +71,7 @@ def report_batches(context: dg.AssetExecutionContext, paths: PipelinePaths) -> d
 
 @dg.multi_asset(
     group_name=GROUP,
-    specs=[dg.AssetSpec(t, deps=[report_batches], description=DESCRIPTIONS[t], kinds={"duckdb", "polars"},
+    specs=[dg.AssetSpec(t, deps=[report_batches], description=TABLE_COMMENTS[t], kinds={"duckdb", "polars"},
                         metadata={"dagster/column_schema": column_schema(t)}) for t in WAREHOUSE_TABLES],
     check_specs=RULE_FAMILY_CHECKS,
 )
