@@ -32,22 +32,65 @@ when any of those cells is blank or missing: a blank cell is unknown, never read
 
 from __future__ import annotations
 
-from pipeline.tables.labels import codes
+from pipeline.tables import GOV_TEMPLATES as MODERN_TEMPLATES
+from pipeline.tables.labels import group_rows
 
-MODERN_TEMPLATES = ("gov2019", "gov2021")
+#: the request_by_outcome columns that add up several table 三 rows (codes from the label table)
+WITHHELD_ROWS = group_rows("withheld")  # （三）不予公开, eight rows
+UNAVAILABLE_ROWS = group_rows("unavailable")  # （四）无法提供, three rows
+NOT_PROCESSED_ROWS = group_rows("not_processed")  # （五）不予处理, five rows
+OTHER_SUB_ROWS = group_rows("other")  # （六）其他处理 1-3 (2021 format); 2019 prints one row `other`
 
-REQUESTS_BY_YEAR_SQL = f"""
-CREATE OR REPLACE VIEW requests_by_year AS
-WITH modern AS (
+
+def _in(rows: tuple[str, ...]) -> str:
+    return "row_code IN (" + ", ".join(f"'{r}'" for r in rows) + ")"
+
+
+def _complete_sum(rows: tuple[str, ...]) -> str:
+    """The sum of `rows`, NULL unless every one of them is printed with a number."""
+    return (f"CASE WHEN count(value) FILTER (WHERE {_in(rows)}) = {len(rows)} "
+            f"THEN CAST(sum(value) FILTER (WHERE {_in(rows)}) AS BIGINT) END")
+
+
+#: the 总计 column of table 三 per report, outcome groups added up (NULL when a part is blank): one source for
+#: requests_by_outcome and requests_by_year
+TOTALS_SQL = f"""
     SELECT report_id,
            max(value) FILTER (WHERE row_code = 'new_received')        AS received,
+           max(value) FILTER (WHERE row_code = 'carried_over')        AS carried_over,
            max(value) FILTER (WHERE row_code = 'total_processed')     AS processed,
-           max(value) FILTER (WHERE row_code = 'disclosed')           AS granted,
-           max(value) FILTER (WHERE row_code = 'partially_disclosed') AS partially_granted,
-           sum(value) FILTER (WHERE starts_with(row_code, 'withheld_')) AS refused
+           max(value) FILTER (WHERE row_code = 'disclosed')           AS disclosed,
+           max(value) FILTER (WHERE row_code = 'partially_disclosed') AS partially_disclosed,
+           {_complete_sum(WITHHELD_ROWS)} AS withheld,
+           {_complete_sum(UNAVAILABLE_ROWS)} AS unavailable,
+           {_complete_sum(NOT_PROCESSED_ROWS)} AS not_processed,
+           CASE WHEN count(*) FILTER (WHERE {_in(OTHER_SUB_ROWS)}) > 0 THEN {_complete_sum(OTHER_SUB_ROWS)}
+                ELSE max(value) FILTER (WHERE row_code = 'other') END AS other,
+           max(value) FILTER (WHERE row_code = 'carried_forward')     AS carried_forward
     FROM fact_requests
     WHERE applicant = 'total'
     GROUP BY report_id
+"""
+
+REQUESTS_BY_OUTCOME_SQL = f"""
+CREATE OR REPLACE VIEW requests_by_outcome AS
+WITH totals AS (
+{TOTALS_SQL})
+SELECT r.issuer, r.issuer_key, r.report_year, r.template, r.report_id,
+       t.received, t.carried_over, t.processed, t.disclosed, t.partially_disclosed,
+       t.withheld, t.unavailable, t.not_processed, t.other, t.carried_forward,
+       CAST(t.disclosed + t.partially_disclosed AS DOUBLE) / NULLIF(t.processed, 0) AS disclosure_rate
+FROM reports r
+LEFT JOIN totals t USING (report_id)
+WHERE r.is_primary AND r.template IN {MODERN_TEMPLATES!r}
+"""
+
+REQUESTS_BY_YEAR_SQL = f"""
+CREATE OR REPLACE VIEW requests_by_year AS
+WITH modern AS (  -- the 总计 column of table 三, as requests_by_outcome reads it (blank parts make a NULL sum)
+    SELECT report_id, received, processed, disclosed AS granted, partially_disclosed AS partially_granted,
+           withheld AS refused
+    FROM ({TOTALS_SQL})
 ),
 legacy AS (
     SELECT report_id,
@@ -78,57 +121,6 @@ SELECT e.issuer_key,
 FROM era e
 LEFT JOIN modern m ON m.report_id = e.report_id
 LEFT JOIN legacy l ON l.report_id = e.report_id
-"""
-
-
-def _rows(prefix: str) -> tuple[str, ...]:
-    """Table 三 row codes of one （三）…（六） group, from the label table (the one list of codes)."""
-    return tuple(c for c in codes("request_row") if c.startswith(prefix))
-
-
-#: the request_by_outcome columns that add up several table 三 rows
-WITHHELD_ROWS = _rows("withheld_")  # （三）不予公开, eight rows
-UNAVAILABLE_ROWS = _rows("unavailable_")  # （四）无法提供, three rows
-NOT_PROCESSED_ROWS = _rows("not_processed_")  # （五）不予处理, five rows
-OTHER_SUB_ROWS = _rows("other_")  # （六）其他处理 1-3 (2021 format); 2019 prints one row `other`
-
-
-def _in(rows: tuple[str, ...]) -> str:
-    return "row_code IN (" + ", ".join(f"'{r}'" for r in rows) + ")"
-
-
-def _complete_sum(rows: tuple[str, ...]) -> str:
-    """The sum of `rows`, NULL unless every one of them is printed with a number."""
-    return (f"CASE WHEN count(value) FILTER (WHERE {_in(rows)}) = {len(rows)} "
-            f"THEN CAST(sum(value) FILTER (WHERE {_in(rows)}) AS BIGINT) END")
-
-
-REQUESTS_BY_OUTCOME_SQL = f"""
-CREATE OR REPLACE VIEW requests_by_outcome AS
-WITH totals AS (
-    SELECT report_id,
-           max(value) FILTER (WHERE row_code = 'new_received')        AS received,
-           max(value) FILTER (WHERE row_code = 'carried_over')        AS carried_over,
-           max(value) FILTER (WHERE row_code = 'total_processed')     AS processed,
-           max(value) FILTER (WHERE row_code = 'disclosed')           AS disclosed,
-           max(value) FILTER (WHERE row_code = 'partially_disclosed') AS partially_disclosed,
-           {_complete_sum(WITHHELD_ROWS)} AS withheld,
-           {_complete_sum(UNAVAILABLE_ROWS)} AS unavailable,
-           {_complete_sum(NOT_PROCESSED_ROWS)} AS not_processed,
-           CASE WHEN count(*) FILTER (WHERE {_in(OTHER_SUB_ROWS)}) > 0 THEN {_complete_sum(OTHER_SUB_ROWS)}
-                ELSE max(value) FILTER (WHERE row_code = 'other') END AS other,
-           max(value) FILTER (WHERE row_code = 'carried_forward')     AS carried_forward
-    FROM fact_requests
-    WHERE applicant = 'total'
-    GROUP BY report_id
-)
-SELECT r.issuer, r.issuer_key, r.report_year, r.template, r.report_id,
-       t.received, t.carried_over, t.processed, t.disclosed, t.partially_disclosed,
-       t.withheld, t.unavailable, t.not_processed, t.other, t.carried_forward,
-       CAST(t.disclosed + t.partially_disclosed AS DOUBLE) / NULLIF(t.processed, 0) AS disclosure_rate
-FROM reports r
-LEFT JOIN totals t USING (report_id)
-WHERE r.is_primary AND r.template IN {MODERN_TEMPLATES!r}
 """
 
 #: pre-2019 indicator families → the proceeding code of review_outcomes (the old forms do not split 行政诉讼
