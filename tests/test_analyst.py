@@ -22,6 +22,7 @@ import duckdb
 import pytest
 
 from pipeline.run import run_pipeline
+from pipeline.warehouse import quality_report
 from pipeline.warehouse.catalog import TABLE_COMMENTS
 from pipeline.warehouse.load import table_ddl
 from pipeline.warehouse.primary import mark_primary_copies
@@ -443,3 +444,16 @@ def test_outcome_groups_have_the_templates_row_counts(rows, n):
     import pipeline.warehouse.views
 
     assert len(getattr(pipeline.warehouse.views, rows)) == n
+
+
+def test_quality_html_stays_bounded_on_a_national_warehouse(con, monkeypatch):
+    """With more failing reports than the page details, it shows the first ones (failing first) and counts the
+    rest, so its size does not grow with the corpus."""
+    monkeypatch.setattr(quality_report, "MAX_DETAILED_REPORTS", 1)
+    monkeypatch.setattr(quality_report, "MAX_LISTED_CLEAN", 1)
+    page = quality_report.render_quality_report(con, "ogi.duckdb")
+    failing = con.sql("SELECT count(*) FROM report_quality WHERE status <> 'ok' OR n_errors > 0 "
+                      "OR n_warnings > 0").fetchall()[0][0]
+    clean = con.sql("SELECT count(*) FROM report_quality").fetchall()[0][0] - failing
+    assert f"{failing - 1} more with findings and {clean - 1} more clean reports" in page
+    assert page.count("<h2>") <= 3  # one detailed report, the clean list, nothing else

@@ -88,12 +88,27 @@ def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchall()[0][0])
 
 
+#: a national warehouse has 10^5–10^6 reports: the page details this many reports with findings and lists this
+#: many clean ones, and counts the rest (all of it is in report_quality / validation_issues)
+MAX_DETAILED_REPORTS = 500
+MAX_LISTED_CLEAN = 1000
+
+_STANDING = "CASE WHEN status <> 'ok' OR n_errors > 0 THEN 0 WHEN n_warnings > 0 THEN 1 ELSE 2 END"
+
+
 def load_reports(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Every report, failing ones first (then warnings only, then clean)."""
-    return con.sql("""
-        SELECT report_id, source_path, issuer, report_year, template, status, error, n_errors, n_warnings,
-               CASE WHEN status <> 'ok' OR n_errors > 0 THEN 0 WHEN n_warnings > 0 THEN 1 ELSE 2 END AS standing
-        FROM reports
+    """The reports the page shows: failing ones first (then warnings only, then clean), each part capped."""
+    limit_detailed, limit_clean = MAX_DETAILED_REPORTS, MAX_LISTED_CLEAN
+    return con.sql(f"""
+        WITH ranked AS (
+            SELECT report_id, source_path, issuer, report_year, template, status, error, n_errors, n_warnings,
+                   {_STANDING} AS standing,
+                   row_number() OVER (PARTITION BY {_STANDING} = 2
+                       ORDER BY {_STANDING}, CASE status WHEN 'failed' THEN 0 WHEN 'partial' THEN 1 ELSE 2 END,
+                                n_errors DESC, issuer NULLS LAST, report_year, source_path) AS rank
+            FROM reports)
+        SELECT * EXCLUDE (rank) FROM ranked
+        WHERE rank <= CASE WHEN standing = 2 THEN {int(limit_clean)} ELSE {int(limit_detailed)} END
         ORDER BY standing, CASE status WHEN 'failed' THEN 0 WHEN 'partial' THEN 1 ELSE 2 END, n_errors DESC,
                  issuer NULLS LAST, report_year, source_path
     """).pl()
@@ -194,10 +209,12 @@ def _report_html(report: dict, issues: list[dict], cells: dict[int, list[dict]],
 
 def render_quality_report(con: duckdb.DuckDBPyConnection, warehouse_name: str) -> str:
     reports = load_reports(con)
+    con.register("shown_reports", reports.filter(pl.col("standing") < 2).select("report_id"))
     issues = con.sql("""
-        SELECT * FROM validation_issues
+        SELECT * FROM validation_issues WHERE report_id IN (SELECT report_id FROM shown_reports)
         ORDER BY report_id, CASE severity WHEN 'error' THEN 0 ELSE 1 END, rule_id, location
     """).pl().with_row_index("issue_no")
+    con.unregister("shown_reports")
     cells = involved_cells(con, issues)
     labels = {}
     if _has_table(con, "code_labels"):
@@ -206,18 +223,26 @@ def render_quality_report(con: duckdb.DuckDBPyConnection, warehouse_name: str) -
     by_report: dict[str, list[dict]] = {}
     for issue in issues.iter_rows(named=True):
         by_report.setdefault(issue["report_id"], []).append(issue)
+    standing = dict(con.sql(f"SELECT {_STANDING}, count(*) FROM reports GROUP BY ALL").fetchall())
+    by_rule = con.sql("""SELECT rule_id, severity, count(*) AS len FROM validation_issues
+                         GROUP BY ALL ORDER BY rule_id""").pl()
     counts = reports.group_by("standing").len()
-    standing = dict(zip(counts["standing"], counts["len"], strict=True))
-    by_rule = issues.group_by("rule_id", "severity").len().sort("rule_id")
+    shown = dict(zip(counts["standing"], counts["len"], strict=True))
+    not_shown = {k: n - shown.get(k, 0) for k, n in standing.items()}
     parts = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8"><title>Data quality — ogi warehouse</title>',
         f"<style>{CSS}</style></head><body>",
         "<h1>Data quality report</h1>",
         f"<p class='meta'>Warehouse {_esc(warehouse_name)}, written "
-        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}. {reports.height} report(s): "
+        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}. {sum(standing.values())} report(s): "
         f"{standing.get(0, 0)} failing, {standing.get(1, 0)} with warnings only, {standing.get(2, 0)} clean. "
         f"A blank cell is shown as NULL: it is unknown, not 0.</p>",
+        *([f"<p class='meta'>This page details the first {MAX_DETAILED_REPORTS} reports with findings "
+           f"and lists {MAX_LISTED_CLEAN} clean ones; {not_shown.get(0, 0) + not_shown.get(1, 0)} more with findings "
+           f"and {not_shown.get(2, 0)} more clean reports are in the warehouse: "
+           "<code>SELECT * FROM report_quality</code>, <code>validation_issues</code>.</p>"]
+          if any(not_shown.values()) else []),
         "<table><tr><th>rule</th><th>severity</th><th>findings</th></tr>",
         *(f"<tr><td>{_esc(r['rule_id'])}</td><td class='{_esc(r['severity'])}'>{_esc(r['severity'])}</td>"
           f"<td class='num'>{r['len']}</td></tr>" for r in by_rule.iter_rows(named=True)),
