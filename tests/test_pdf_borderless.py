@@ -20,7 +20,8 @@ from tests import test_golden_gov as gov
 
 BORDERLESS = Path(__file__).parent / "fixtures" / "documents" / "pdf" / "borderless"
 #: (file, table) pairs whose rebuild does not yet equal the golden reading (work in progress, strict xfail)
-NOT_YET = {(stem, table) for stem in ("zone_2019", "zone_2024") for table in gov.TABLE_KEYS}
+NOT_YET = {(stem, table) for stem in ("zone_2019", "zone_2024")
+           for table in ("fact_requests", "fact_proactive_disclosure")}
 COPIES = {BORDERLESS / "zone_2019.pdf": "zone_2019", BORDERLESS / "zone_2024.pdf": "zone_2024"}
 
 

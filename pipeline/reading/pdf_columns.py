@@ -154,8 +154,9 @@ def find_tables(lines: Sequence[Line], page_width: float) -> list[Table]:
         span = _region(lines, k, page_width)
         used.update(span)
         region = [lines[i] for i in span]
-        if sum(_is_anchor(ln) for ln in region) < 2:
-            continue
+        anchors = [ln for ln in region if _is_anchor(ln)]
+        if len(anchors) < 2 and not any(sum(p.is_value for p in ln.pieces) >= 2 for ln in anchors):
+            continue  # one label and one number: too little to call a table
         rows = _rebuild(region)
         if rows:
             tables.append(Table(region[0].top, rows, [ln.source for ln in region]))
