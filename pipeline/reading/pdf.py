@@ -23,6 +23,7 @@ from functools import cached_property
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from pipeline.reading import pdf_columns
 from pipeline.reading.errors import ReadError
 from pipeline.reading.provenance import mark_line
 
@@ -440,6 +441,7 @@ class _Block:
     top: float
     line: TextLine | None = None
     grid: Grid | None = None
+    rows: list[list[str]] | None = None  # a table without ruled lines, rebuilt by pdf_columns
 
 
 def _page_blocks(page_no: int, page) -> tuple[list[_Block], int]:
@@ -461,6 +463,7 @@ def _page_blocks(page_no: int, page) -> tuple[list[_Block], int]:
         (grid.chars if grid is not None else prose).append(ch)
     height = page.get_height()
     blocks = [_Block(g.top, grid=g) for g in grids if g.chars]
+    lines = []
     for line in _text_lines(prose):
         text = line.text.strip()
         if not text:
@@ -468,7 +471,13 @@ def _page_blocks(page_no: int, page) -> tuple[list[_Block], int]:
         in_margin = line.top < height * MARGIN_BAND or line.bottom > height * (1 - MARGIN_BAND)
         if in_margin and _PAGE_NUMBER.match(text):
             continue
-        blocks.append(_Block(line.top, line=line))
+        lines.append(line)
+    in_tables: set[int] = set()
+    parts = sorted((part for ln in lines for part in pdf_columns.lines_of(ln.chars, ln)), key=lambda p: -p.top)
+    for table in pdf_columns.find_tables(parts, page.get_width()):
+        blocks.append(_Block(table.top, rows=table.rows))
+        in_tables.update(id(source) for source in table.sources)
+    blocks.extend(_Block(line.top, line=line) for line in lines if id(line) not in in_tables)
     return sorted(blocks, key=lambda b: -b.top), len(chars)
 
 
@@ -507,12 +516,15 @@ def pdf_to_text(data: bytes) -> str:
     return _assemble(pages)
 
 
-def _tables(pages: list[list[_Block]]) -> list[list[Grid]]:
-    """Every table as its page parts: a grid that ends one page and one that starts the next are one table."""
-    tables: list[list[Grid]] = []
+def _tables(pages: list[list[_Block]]) -> list[list]:
+    """Every table as its page parts: a grid that ends one page and one that starts the next are one table; a
+    table without ruled lines is one part (its rows)."""
+    tables: list[list] = []
     previous_last: Grid | None = None
     for blocks in pages:
         for k, block in enumerate(blocks):
+            if block.rows is not None:
+                tables.append([block.rows])
             if block.grid is None:
                 continue
             grid = block.grid
@@ -569,6 +581,13 @@ def _assemble(pages: list[list[_Block]]) -> str:
                 previous = block.line
                 continue
             previous = None
+            if block.rows is not None:
+                number = table_of[id(block.rows)][0]
+                out.append("")
+                out.extend(mark_line("\t".join(cells), page_no, number, row_no)
+                           for row_no, cells in enumerate(block.rows, start=1))
+                out.append("")
+                continue
             number, parts = table_of[id(block.grid)]
             if block.grid is not parts[0]:
                 continue  # emitted with the first part
