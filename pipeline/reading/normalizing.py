@@ -22,6 +22,8 @@ from functools import lru_cache
 
 from opencc import OpenCC
 
+from pipeline.reading.fast_opencc import converter
+
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _SPACES = {ord(c): " " for c in "\u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"}
 _FULLWIDTH_ASCII = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
@@ -45,7 +47,7 @@ def _opencc(config: str) -> OpenCC:
 def _traditional_chars() -> frozenset[str]:
     """Han characters that OpenCC's t2s changes: computed once, so detection is a set lookup per character."""
     block = "".join(map(chr, range(0x4E00, 0xA000)))
-    return frozenset(a for a, b in zip(block, _opencc("t2s").convert(block), strict=False) if a != b)
+    return frozenset(a for a, b in zip(block, converter("t2s").convert(block), strict=False) if a != b)
 
 
 def detect_script(text: str, sample_chars: int = 20000) -> str:
@@ -65,6 +67,17 @@ KEEP_MEANING = ("效能", "查詢", "預設")
 
 def to_simplified(text: str) -> str:
     """Phrase-aware traditional → simplified (Taiwan phrases, e.g. 檔案 → 文件, 網路 → 网络), except KEEP_MEANING."""
+    placeholders = {f"\ue000{i}\ue001": word for i, word in enumerate(KEEP_MEANING) if word in text}
+    for mark, word in placeholders.items():
+        text = text.replace(word, mark)
+    text = converter("tw2sp").convert(text)  # exactly OpenCC's tw2sp (pipeline.reading.fast_opencc), ~20x faster
+    for mark, word in placeholders.items():
+        text = text.replace(mark, converter("t2s").convert(word))
+    return text
+
+
+def reference_to_simplified(text: str) -> str:
+    """`to_simplified` through opencc-python-reimplemented itself: the reference the fast path is tested against."""
     placeholders = {f"\ue000{i}\ue001": word for i, word in enumerate(KEEP_MEANING) if word in text}
     for mark, word in placeholders.items():
         text = text.replace(word, mark)
