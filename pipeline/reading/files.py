@@ -126,19 +126,32 @@ def _text_len(el) -> int:
     return len(_HAN.findall(el.text_content() or ""))
 
 
-def _link_text_len(el) -> int:
-    return sum(len(_HAN.findall(a.text_content() or "")) for a in el.iter("a"))
+def _han_count(text: str | None) -> int:
+    return len(_HAN.findall(text)) if text else 0
 
 
 def _main_content(root):
-    """The smallest block that holds most of the page's non-link Chinese text: the report body."""
+    """The smallest block that holds most of the page's non-link Chinese text: the report body.
+
+    Han counts (all text, and text inside links) are summed bottom-up in one pass over the tree, instead of
+    `text_content()` of every candidate block (which re-reads each subtree once per ancestor)."""
     body = root.find(".//body")
     body = body if body is not None else root
-    total = _text_len(body) - _link_text_len(body)
+    elements = list(body.iter())
+    han: dict = {}
+    links: dict = {}
+    for el in reversed(elements):  # children before their parents
+        total = _han_count(el.text) if isinstance(el.tag, str) else 0
+        in_links = 0
+        for child in el:
+            total += han[child] + _han_count(child.tail)
+            in_links += links[child]
+        han[el] = total
+        links[el] = in_links + (total if el.tag == "a" else 0)
+    limit = 0.6 * (han[body] - links[body])
     best = body
     for el in body.iter("div", "article", "section", "td", "main"):
-        own = _text_len(el) - _link_text_len(el)
-        if own >= 0.6 * total and _text_len(el) < _text_len(best):
+        if han[el] - links[el] >= limit and han[el] < han[best]:
             best = el
     return best
 
@@ -154,7 +167,8 @@ def _page_title(root) -> str | None:
 def _expand_table(table) -> list[list[str]]:
     """The table's rows as cell lists, rowspan/colspan expanded (the spanned text repeated in each covered cell)."""
     grid: dict[tuple[int, int], str] = {}
-    rows = [tr for tr in table.iter("tr") if _nearest_table(tr) is table]
+    # the rows whose nearest table is this one (not those of a table nested in a cell)
+    rows = table.xpath(".//tr[count(ancestor::table) = $n]", n=int(table.xpath("count(ancestor-or-self::table)")))
     for r, tr in enumerate(rows):
         c = 0
         for cell in tr:
@@ -176,13 +190,6 @@ def _expand_table(table) -> list[list[str]]:
     return [[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]
 
 
-def _nearest_table(el):
-    parent = el.getparent()
-    while parent is not None and parent.tag.lower() != "table":
-        parent = parent.getparent()
-    return parent
-
-
 def _span(value: str | None) -> int:
     try:
         return max(1, min(int(str(value).strip()), 200))
@@ -194,23 +201,25 @@ _CELL_BREAKS = {"br", "p", "div", "li", "tr", "table"}
 
 
 def _cell_text(cell) -> str:
-    """A cell's text: inline spans joined as printed (78<span>967</span> is 78967), blocks and <br> as a space."""
+    """A cell's text: inline spans joined as printed (78<span>967</span> is 78967), blocks and <br> as a space.
+
+    One lxml iterwalk over the cell (start: a break's space and the element's text; end: a break's space and
+    the element's tail), the same order as a recursive walk."""
+    if not len(cell):
+        return " ".join((cell.text or "").split())
     parts: list[str] = []
-
-    def walk(el) -> None:
+    for event, el in etree.iterwalk(cell, events=("start", "end")):
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if tag in _CELL_BREAKS:
-            parts.append(" ")
-        if el.text and tag:
-            parts.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if tag in _CELL_BREAKS:
-            parts.append(" ")
-
-    walk(cell)
+        if event == "start":
+            if tag in _CELL_BREAKS:
+                parts.append(" ")
+            if el.text and tag:
+                parts.append(el.text)
+        else:
+            if tag in _CELL_BREAKS:
+                parts.append(" ")
+            if el.tail and el is not cell:
+                parts.append(el.tail)
     return " ".join("".join(parts).split())
 
 
