@@ -126,6 +126,8 @@ def frame(table: str, rows: Iterable[Mapping] | Sequence[Sequence]) -> pl.DataFr
 def conform(df: pl.DataFrame, table: str) -> pl.DataFrame:
     """Add missing columns as NULL, cast to the table's types and order the columns."""
     schema = TABLE_SCHEMAS[table]
+    if df.schema == schema:  # frames built by frame() already conform: no query per frame in concat
+        return df
     return df.select(
         [
             (pl.col(c) if c in df.columns else pl.lit(None)).cast(t).alias(c)
