@@ -77,6 +77,8 @@ def _clean(line: str) -> str:
 
 def _heading_number(line: str, expected: int) -> int | None:
     """The heading's number if `line` is the next top-level heading, 0 for an unnumbered known title."""
+    if "\t" not in line and "|" not in line and "#" not in line and len(line.strip()) > MAX_HEADING_CHARS:
+        return None  # nothing for _clean to cut: a long line is prose (most lines of a report)
     text = _clean(line)
     if not text or len(text) > MAX_HEADING_CHARS or _SENTENCE.search(text):
         return None
