@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import lxml.html
 from lxml import etree
 
 from pipeline.reading.normalizing import normalize_text
@@ -122,8 +121,30 @@ def _declared_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii").lower() if m else None
 
 
+#: pages are parsed into plain lxml elements: lxml.html's element classes cost a Python lookup per element touched
+_HTML_PARSER = etree.HTMLParser()
+_STRING = etree.XPath("string()", smart_strings=False)
+
+
+def _text_content(el) -> str:
+    """lxml.html's text_content(): every text node below el (not its tail), comments excluded."""
+    return _STRING(el)
+
+
+def _drop_tree(el) -> None:
+    """lxml.html's drop_tree(): remove el and its children, keeping its tail text in place."""
+    parent = el.getparent()
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
+
+
 def _text_len(el) -> int:
-    return len(_HAN.findall(el.text_content() or ""))
+    return len(_HAN.findall(_text_content(el) or ""))
 
 
 def _han_count(text: str | None) -> int:
@@ -264,14 +285,14 @@ def page_metadata(root) -> dict[str, str]:
     for el in root.iter("td", "th", "span", "li", "p", "div", "dd", "dt", "label", "em", "strong", "b"):
         if len(el) > 3:
             continue
-        own = " ".join((el.text_content() or "").split())
+        own = " ".join((_text_content(el) or "").split())
         m = _PUBLISHER_CELL.match(own)
         if m is None:
             continue
         value = m["value"].strip()
         if not value:
             nxt = el.getnext()
-            value = " ".join((nxt.text_content() or "").split()) if nxt is not None else ""
+            value = " ".join((_text_content(nxt) or "").split()) if nxt is not None else ""
         value = re.split(r"\s|(?:索引号|发布日期|成文日期|发文字号|主题分类|文号)", value)[0]
         if _HAN.search(value or ""):
             meta["publisher"] = value
@@ -290,19 +311,21 @@ def html_to_text_and_meta(data: bytes) -> tuple[str, str, dict[str, str]]:
     declared = _declared_charset(data)
     text, encoding = decode_bytes(data, declared)
     try:
-        root = lxml.html.document_fromstring(text)
+        root = etree.fromstring(text, _HTML_PARSER)  # what lxml.html.document_fromstring does, minus its classes
+        if root is None:
+            raise etree.ParserError("Document is empty")
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(f"the HTML page cannot be parsed ({exc})") from exc
     meta = page_metadata(root)
     for el in root.xpath("//*[self::" + " or self::".join(_DROP_TAGS) + "]"):
-        el.drop_tree()
+        _drop_tree(el)
     for el in root.xpath("//comment()"):
         if el.getparent() is not None:  # a comment after </html> has no parent and no text to drop
-            el.drop_tree()
+            _drop_tree(el)
     for el in root.xpath("//*[@class or @id]"):
         hint = f"{el.get('class', '')} {el.get('id', '')}"
         if _CHROME_HINT.search(hint) and el.find(".//table") is None and _text_len(el) < 400:
-            el.drop_tree()
+            _drop_tree(el)
     title = _page_title(root)
     out: list[str] = []
     _block_text(_main_content(root), out)

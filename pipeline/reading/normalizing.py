@@ -56,7 +56,7 @@ def detect_script(text: str, sample_chars: int = 20000) -> str:
     if not han:
         return "simplified"
     traditional = _traditional_chars()
-    changed = sum(1 for c in han if c in traditional)
+    changed = sum(map(traditional.__contains__, han))
     return "traditional" if changed / len(han) >= TRADITIONAL_THRESHOLD else "simplified"
 
 
