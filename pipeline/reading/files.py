@@ -212,6 +212,8 @@ def _expand_table(table) -> list[list[str]]:
 
 
 def _span(value: str | None) -> int:
+    if value is None:  # most cells: no exception path
+        return 1
     try:
         return max(1, min(int(str(value).strip()), 200))
     except (TypeError, ValueError):
@@ -219,6 +221,7 @@ def _span(value: str | None) -> int:
 
 
 _CELL_BREAKS = {"br", "p", "div", "li", "tr", "table"}
+_BREAKS_BELOW = etree.XPath("|".join(f".//{tag}" for tag in sorted(_CELL_BREAKS)))
 
 
 def _cell_text(cell) -> str:
@@ -228,6 +231,11 @@ def _cell_text(cell) -> str:
     the element's tail), the same order as a recursive walk."""
     if not len(cell):
         return " ".join((cell.text or "").split())
+    breaks = _BREAKS_BELOW(cell)
+    if not breaks or (len(breaks) == 1 and _STRING(cell).strip() == _STRING(breaks[0]).strip()):
+        # no break splits the text (none, or one block holding all of it, as in <td><p><span>12</span></p></td>):
+        # the spaces a break adds only meet whitespace, so the cell is its string value, whitespace folded
+        return " ".join(_STRING(cell).split())
     parts: list[str] = []
     for event, el in etree.iterwalk(cell, events=("start", "end")):
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
