@@ -325,11 +325,10 @@ def html_to_text_and_meta(data: bytes) -> tuple[str, str, dict[str, str]]:
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(f"the HTML page cannot be parsed ({exc})") from exc
     meta = page_metadata(root)
-    for el in root.xpath("//*[self::" + " or self::".join(_DROP_TAGS) + "]"):
+    for el in list(root.iter(*_DROP_TAGS)):  # lxml's own iteration: 14 tag tests per element in XPath cost more
         _drop_tree(el)
-    for el in root.xpath("//comment()"):
-        if el.getparent() is not None:  # a comment after </html> has no parent and no text to drop
-            _drop_tree(el)
+    for el in list(root.iter(etree.Comment)):  # comments outside <html> are not below root: nothing to drop there
+        _drop_tree(el)
     for el in root.xpath("//*[@class or @id]"):
         hint = f"{el.get('class', '')} {el.get('id', '')}"
         if _CHROME_HINT.search(hint) and el.find(".//table") is None and _text_len(el) < 400:

@@ -46,16 +46,29 @@ def _header_columns(header_rows: Sequence[tuple[str, ...]]) -> tuple[dict[str, i
     return first, set(resolved)
 
 
-def _by_header(cells: tuple[str, ...], last_label: int, header: tuple[dict[str, int], set[int]]):
-    columns, covered = header
+def _wanted_columns(header: tuple[dict[str, int], set[int]]) -> tuple[tuple[tuple[str, int], ...], int, int] | None:
+    """The header's (applicant, column) pairs to read, with their lowest and highest column, or None when the
+    header does not name every applicant: worked out once per table, not once per row."""
+    columns, _covered = header
     if not all(a in columns for a in APPLICANT_ORDER):
         return None
-    wanted = {a: c for a, c in columns.items() if a in APPLICANT_ORDER or a == "org_subtotal"}
-    if any(c <= last_label or c >= len(cells) for c in wanted.values()):
+    wanted = tuple((a, c) for a, c in columns.items() if a in APPLICANT_ORDER or a == "org_subtotal")
+    return wanted, min(c for _a, c in wanted), max(c for _a, c in wanted)
+
+
+def _by_header(cells: tuple[str, ...], last_label: int, header: tuple[dict[str, int], set[int]],
+               wanted: tuple[tuple[tuple[str, int], ...], int, int] | None = None):
+    if wanted is None:
+        wanted = _wanted_columns(header)
+        if wanted is None:
+            return None
+    pairs, lowest, highest = wanted
+    if lowest <= last_label or highest >= len(cells):
         return None
+    covered = header[1]
     if any(cells[c].strip() and c not in covered for c in range(last_label + 1, len(cells))):
         return None
-    return {a: cells[c] for a, c in wanted.items()}
+    return {a: cells[c] for a, c in pairs}
 
 
 def _core(values: tuple[str, ...]) -> tuple[int, int]:
@@ -110,6 +123,7 @@ def extract_requests(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame,
     parsed = [(code, row, cells, last) for code, row, cells, last in entries if code is not None]
 
     header = _header_columns(header_rows)
+    wanted = _wanted_columns(header)
     # column layout of clean rows (exactly one value per applicant), for rows that need it
     clean_layouts: dict[int, set[int]] = {}
     for _code, _row, cells, last_label in parsed:
@@ -123,7 +137,7 @@ def extract_requests(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame,
     for code, row, cells, last_label in parsed:
         values = cells[last_label + 1 :]
         start, end = _core(values)
-        by_applicant = _by_header(cells, last_label, header)
+        by_applicant = _by_header(cells, last_label, header, wanted) if wanted is not None else None
         if by_applicant is None and end - start == len(APPLICANT_ORDER):
             by_applicant = dict(zip(APPLICANT_ORDER, values[start:end], strict=True))
         if by_applicant is None and end == start:
