@@ -159,14 +159,16 @@ def frame(table: str, rows: Iterable[Mapping] | Sequence[Sequence]) -> pl.DataFr
     rows = list(rows)
     if not rows:
         return empty(table)
-    if isinstance(rows[0], Mapping):
-        return pl.DataFrame([{c: r.get(c) for c in schema} for r in rows], schema=schema, orient="row")
+    if isinstance(rows[0], Mapping):  # from_dicts reads the schema's keys only (missing → NULL): ~2.5x cheaper
+        return pl.from_dicts(rows, schema=schema)
     return pl.DataFrame(rows, schema=list(schema.items())[: len(rows[0])], orient="row").pipe(conform, table)
 
 
 def conform(df: pl.DataFrame, table: str) -> pl.DataFrame:
     """Add missing columns as NULL, cast to the table's types and order the columns."""
     schema = TABLE_SCHEMAS[table]
+    if df.schema == schema:  # frames built by frame() already conform: no query per frame in concat
+        return df
     return df.select(
         [
             (pl.col(c) if c in df.columns else pl.lit(None)).cast(t).alias(c)

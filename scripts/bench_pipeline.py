@@ -197,7 +197,7 @@ def main() -> None:
                 changed = run_child(raw, warehouse)
                 label = "1 % churn (" + ", ".join(f"{v} {k}" for k, v in counts.items()) + ")"
                 print(row(label, n, changed), flush=True)
-                shutil.rmtree(raw.parent / "complete", ignore_errors=True)  # the folder is no longer size n
+                (raw.parent / "complete").unlink(missing_ok=True)  # the folder is no longer the generated one
         print()
         for n, r in first.items():
             print(f"floor at {n:,}: read + decode {r['floor_seconds']:.2f} s ({n / r['floor_seconds']:,.0f} files/s); "

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import lxml.html
 from lxml import etree
 
 from pipeline.reading.docx import docx_to_text
@@ -135,38 +134,56 @@ def _declared_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii").lower() if m else None
 
 
+_STRING = etree.XPath("string()", smart_strings=False)
+
+
+def _text_content(el) -> str:
+    """lxml.html's text_content(): every text node below el (not its tail), comments excluded."""
+    return _STRING(el)
+
+
+def _drop_tree(el) -> None:
+    """lxml.html's drop_tree(): remove el and its children, keeping its tail text in place."""
+    parent = el.getparent()
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
+
+
 def _text_len(el) -> int:
-    return len(_HAN.findall(el.text_content() or ""))
+    return len(_HAN.findall(_text_content(el) or ""))
 
 
-def _han_counts(root) -> tuple[dict, dict]:
-    """Han characters in each element's text_content() and in the links inside it, in one bottom-up pass:
-    counting per element would read a page nested N deep N times."""
-    total: dict = {}
-    links: dict = {}
-    for event, el in _walk(root):
-        if event != "end" or not isinstance(el.tag, str):
-            continue
-        n_total, n_links = len(_HAN.findall(el.text or "")), 0
-        for child in el:
-            if isinstance(child.tag, str):
-                n_total += total[child]
-                n_links += links[child]
-            n_total += len(_HAN.findall(child.tail or ""))
-        total[el] = n_total
-        links[el] = n_links + (n_total if el.tag == "a" else 0)
-    return total, links
+def _han_count(text: str | None) -> int:
+    return len(_HAN.findall(text)) if text else 0
 
 
 def _main_content(root):
-    """The smallest block that holds most of the page's non-link Chinese text: the report body."""
+    """The smallest block that holds most of the page's non-link Chinese text: the report body.
+
+    Han counts (all text, and text inside links) are summed bottom-up in one pass over the tree, instead of
+    `text_content()` of every candidate block (which re-reads each subtree once per ancestor)."""
     body = root.find(".//body")
     body = body if body is not None else root
-    total, links = _han_counts(body)
+    elements = list(body.iter())
+    han: dict = {}
+    links: dict = {}
+    for el in reversed(elements):  # children before their parents
+        total = _han_count(el.text) if isinstance(el.tag, str) else 0
+        in_links = 0
+        for child in el:
+            total += han[child] + _han_count(child.tail)
+            in_links += links[child]
+        han[el] = total
+        links[el] = in_links + (total if el.tag == "a" else 0)
+    limit = 0.6 * (han[body] - links[body])
     best = body
     for el in body.iter("div", "article", "section", "td", "main"):
-        own = total[el] - links[el]
-        if own >= 0.6 * (total[body] - links[body]) and total[el] < total[best]:
+        if han[el] - links[el] >= limit and han[el] < han[best]:
             best = el
     return best
 
@@ -182,7 +199,8 @@ def _page_title(root) -> str | None:
 def _expand_table(table) -> list[list[str]]:
     """The table's rows as cell lists, rowspan/colspan expanded (the spanned text repeated in each covered cell)."""
     grid: dict[tuple[int, int], str] = {}
-    rows = [tr for tr in table.iter("tr") if _nearest_table(tr) is table]
+    # the rows whose nearest table is this one (not those of a table nested in a cell)
+    rows = table.xpath(".//tr[count(ancestor::table) = $n]", n=int(table.xpath("count(ancestor-or-self::table)")))
     for r, tr in enumerate(rows):
         c = 0
         for cell in tr:
@@ -204,14 +222,9 @@ def _expand_table(table) -> list[list[str]]:
     return [[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]
 
 
-def _nearest_table(el):
-    parent = el.getparent()
-    while parent is not None and parent.tag.lower() != "table":
-        parent = parent.getparent()
-    return parent
-
-
 def _span(value: str | None) -> int:
+    if value is None:  # most cells: no exception path
+        return 1
     try:
         return max(1, min(int(str(value).strip()), 200))
     except (TypeError, ValueError):
@@ -219,33 +232,45 @@ def _span(value: str | None) -> int:
 
 
 _CELL_BREAKS = {"br", "p", "div", "li", "tr", "table"}
+_BREAKS_BELOW = etree.XPath("|".join(f".//{tag}" for tag in sorted(_CELL_BREAKS)))
 
 
 def _walk(root):
-    """("start" | "end", node) in document order, comments included, with a stack instead of recursion: a page
-    can nest its elements far deeper than Python's recursion limit."""
-    stack = [(root, False)]
-    while stack:
-        el, done = stack.pop()
-        if done:
+    """("start" | "end", node) in document order, comments included: lxml's own iteration (in C, no recursion,
+    so a page nested deeper than Python's recursion limit is walked too)."""
+    for event, el in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+        if event in ("comment", "pi"):  # a leaf: its tail is text of the page
+            yield "start", el
             yield "end", el
-            continue
-        yield "start", el
-        stack.append((el, True))
-        stack.extend((child, False) for child in reversed(el))
+        else:
+            yield event, el
 
 
 def _cell_text(cell) -> str:
-    """A cell's text: inline spans joined as printed (78<span>967</span> is 78967), blocks and <br> as a space."""
+    """A cell's text: inline spans joined as printed (78<span>967</span> is 78967), blocks and <br> as a space.
+
+    One lxml iterwalk over the cell (start: a break's space and the element's text; end: a break's space and
+    the element's tail), the same order as a recursive walk."""
+    if not len(cell):
+        return " ".join((cell.text or "").split())
+    breaks = _BREAKS_BELOW(cell)
+    if not breaks or (len(breaks) == 1 and _STRING(cell).strip() == _STRING(breaks[0]).strip()):
+        # no break splits the text (none, or one block holding all of it, as in <td><p><span>12</span></p></td>):
+        # the spaces a break adds only meet whitespace, so the cell is its string value, whitespace folded
+        return " ".join(_STRING(cell).split())
     parts: list[str] = []
-    for event, el in _walk(cell):
+    for event, el in etree.iterwalk(cell, events=("start", "end")):
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if tag in _CELL_BREAKS:
-            parts.append(" ")
-        if event == "start" and el.text and tag:
-            parts.append(el.text)
-        if event == "end" and el is not cell and el.tail:
-            parts.append(el.tail)
+        if event == "start":
+            if tag in _CELL_BREAKS:
+                parts.append(" ")
+            if el.text and tag:
+                parts.append(el.text)
+        else:
+            if tag in _CELL_BREAKS:
+                parts.append(" ")
+            if el.tail and el is not cell:
+                parts.append(el.tail)
     return " ".join("".join(parts).split())
 
 
@@ -297,14 +322,14 @@ def page_metadata(root) -> dict[str, str]:
     for el in root.iter("td", "th", "span", "li", "p", "div", "dd", "dt", "label", "em", "strong", "b"):
         if len(el) > 3:
             continue
-        own = " ".join((el.text_content() or "").split())
+        own = " ".join((_text_content(el) or "").split())
         m = _PUBLISHER_CELL.match(own)
         if m is None:
             continue
         value = m["value"].strip()
         if not value:
             nxt = el.getnext()
-            value = " ".join((nxt.text_content() or "").split()) if nxt is not None else ""
+            value = " ".join((_text_content(nxt) or "").split()) if nxt is not None else ""
         value = re.split(r"\s|(?:索引号|发布日期|成文日期|发文字号|主题分类|文号)", value)[0]
         if _HAN.search(value or ""):
             meta["publisher"] = value
@@ -322,9 +347,11 @@ def html_to_text_and_meta(data: bytes) -> tuple[str, str, dict[str, str]]:
     """A web page's report body as text, its encoding and its page metadata (see `page_metadata`)."""
     declared = _declared_charset(data)
     text, encoding = decode_bytes(data, declared)
-    parser = lxml.html.HTMLParser(huge_tree=True)  # libxml2 drops everything below depth 256 without it
+    parser = etree.HTMLParser(huge_tree=True)  # libxml2 drops everything below depth 256 without it
     try:
-        root = lxml.html.document_fromstring(text, parser=parser)
+        root = etree.fromstring(text, parser)  # what lxml.html.document_fromstring does, minus its classes
+        if root is None:
+            raise etree.ParserError("Document is empty")
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(f"the HTML page cannot be parsed ({exc})") from exc
     too_deep = [e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
@@ -333,15 +360,14 @@ def html_to_text_and_meta(data: bytes) -> tuple[str, str, dict[str, str]]:
         raise ReadError(f"the HTML page nests its elements more than {limit.group() if limit else 'the allowed'} "
                         "levels deep, beyond what the HTML parser (libxml2) reads, so its text cannot be read whole")
     meta = page_metadata(root)
-    for el in root.xpath("//*[self::" + " or self::".join(_DROP_TAGS) + "]"):
-        el.drop_tree()
-    for el in root.xpath("//comment()"):
-        if el.getparent() is not None:  # a comment after </html> has no parent and no text to drop
-            el.drop_tree()
+    for el in list(root.iter(*_DROP_TAGS)):  # lxml's own iteration: 14 tag tests per element in XPath cost more
+        _drop_tree(el)
+    for el in list(root.iter(etree.Comment)):  # comments outside <html> are not below root: nothing to drop there
+        _drop_tree(el)
     for el in root.xpath("//*[@class or @id]"):
         hint = f"{el.get('class', '')} {el.get('id', '')}"
         if _CHROME_HINT.search(hint) and el.find(".//table") is None and _text_len(el) < 400:
-            el.drop_tree()
+            _drop_tree(el)
     title = _page_title(root)
     out: list[str] = []
     _block_text(_main_content(root), out)

@@ -30,6 +30,15 @@ _FULLWIDTH_ASCII = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0x
 _SIGNS = {ord(a): b for a, b in zip("，．％＋－／：；｜", ",.%+-/:;|", strict=True)}
 _PARENS = {ord("("): "（", ord(")"): "）"}
 CHAR_TABLE = str.maketrans({**_ZERO_WIDTH, **_SPACES, **_FULLWIDTH_ASCII, **_SIGNS, **_PARENS})
+#: CHAR_TABLE as a regex substitution: the same character-for-character mapping, but the scan runs in C and only
+#: the few characters that change cost a Python call (str.translate looks every character up in a dict: ~0.3 ms
+#: for a 3,000-character report)
+_CHAR_MAP = {chr(k): (v if isinstance(v, str) else "" if v is None else chr(v)) for k, v in CHAR_TABLE.items()}
+_CHAR_RE = re.compile("[" + "".join(map(re.escape, _CHAR_MAP)) + "]")
+
+
+def _map_chars(text: str) -> str:
+    return _CHAR_RE.sub(lambda m: _CHAR_MAP[m.group()], text)
 
 _TRAILING_SPACE = re.compile(r"[ ]+$", re.MULTILINE)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -52,12 +61,22 @@ def _traditional_chars() -> frozenset[str]:
 
 def detect_script(text: str, sample_chars: int = 20000) -> str:
     """'traditional' or 'simplified', from the share of Han characters that only traditional text uses."""
-    han = _HAN.findall(text[: sample_chars * 4])[:sample_chars]
-    if not han:
-        return "simplified"
+    sample = text[: sample_chars * 4]
+    n_han = _HAN.subn("", sample)[1]  # counted in C
+    if n_han <= sample_chars:  # every Han character of the sample counts: count the traditional ones in C too
+        if not n_han:
+            return "simplified"
+        changed = len(_traditional_re().findall(sample))
+        return "traditional" if changed / n_han >= TRADITIONAL_THRESHOLD else "simplified"
+    han = _HAN.findall(sample)[:sample_chars]
     traditional = _traditional_chars()
-    changed = sum(1 for c in han if c in traditional)
+    changed = sum(map(traditional.__contains__, han))
     return "traditional" if changed / len(han) >= TRADITIONAL_THRESHOLD else "simplified"
+
+
+@lru_cache(maxsize=1)
+def _traditional_re() -> re.Pattern:
+    return re.compile("[" + "".join(sorted(_traditional_chars())) + "]")
 
 
 #: Taiwan phrases that tw2sp would rewrite wrongly here: these reports are mainland texts shown in traditional
@@ -89,7 +108,7 @@ def reference_to_simplified(text: str) -> str:
 
 def normalize_text(text: str) -> tuple[str, str]:
     """Apply every rule of the module docstring; return (normalized text, script found in the input)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(CHAR_TABLE)
+    text = _map_chars(text.replace("\r\n", "\n").replace("\r", "\n"))  # = .translate(CHAR_TABLE)
     script = detect_script(text)
     if script == "traditional":
         text = to_simplified(text)

@@ -50,6 +50,8 @@ _TAIL = re.compile(r"(\s*\|)+\s*$|\t.*$")
 _MARKDOWN = re.compile(r"^#{1,6}\s*")
 _SENTENCE = re.compile(r"[。;!?]|,.*,")
 MAX_HEADING_CHARS = 40
+#: the first character of every heading: a numeral or the first character of a known title
+_HEADING_FIRST = frozenset(NUMERALS) | {title[0] for title in KNOWN_SECTION_TITLES}
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,12 @@ def _clean(line: str) -> str:
 
 def _heading_number(line: str, expected: int) -> int | None:
     """The heading's number if `line` is the next top-level heading, 0 for an unnumbered known title."""
+    if "\t" not in line and "|" not in line and "#" not in line and len(line.strip()) > MAX_HEADING_CHARS:
+        return None  # nothing for _clean to cut: a long line is prose (most lines of a report)
+    head = line.strip()
+    bare = head.lstrip("#")
+    if len(head) - len(bare) <= 6 and bare.lstrip()[:1] not in _HEADING_FIRST:
+        return None  # what _clean leaves starts with this character: neither a numeral nor a known title
     text = _clean(line)
     if not text or len(text) > MAX_HEADING_CHARS or _SENTENCE.search(text):
         return None

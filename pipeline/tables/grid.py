@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.tables.cells import is_value_cell
 from pipeline.tables.labels import CLOSING_HEADING, TABLE_HEADINGS, squeeze
@@ -37,7 +38,13 @@ class Row:
     @property
     def text(self) -> str:
         """The row's text without whitespace or markdown decoration (for headings and labels)."""
-        return squeeze(_MD_DECORATION.sub("", "".join(self.cells)))
+        return _row_text(self.cells)
+
+
+@lru_cache(maxsize=65536)
+def _row_text(cells: tuple[str, ...]) -> str:
+    """Row.text, remembered: headings and table signatures ask every row for it several times."""
+    return squeeze(_MD_DECORATION.sub("", "".join(cells)))
 
 
 def _is_blank(line: str) -> bool:

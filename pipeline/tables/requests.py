@@ -50,16 +50,29 @@ def _header_columns(header_rows: Sequence[tuple[str, ...]]) -> tuple[dict[str, i
     return first, set(resolved)
 
 
-def _by_header(cells: tuple[str, ...], last_label: int, header: tuple[dict[str, int], set[int]]):
-    columns, covered = header
+def _wanted_columns(header: tuple[dict[str, int], set[int]]) -> tuple[tuple[tuple[str, int], ...], int, int] | None:
+    """The header's (applicant, column) pairs to read, with their lowest and highest column, or None when the
+    header does not name every applicant: worked out once per table, not once per row."""
+    columns, _covered = header
     if not all(a in columns for a in APPLICANT_ORDER):
         return None
-    wanted = {a: c for a, c in columns.items() if a in APPLICANT_ORDER or a == "org_subtotal"}
-    if any(c <= last_label or c >= len(cells) for c in wanted.values()):
+    wanted = tuple((a, c) for a, c in columns.items() if a in APPLICANT_ORDER or a == "org_subtotal")
+    return wanted, min(c for _a, c in wanted), max(c for _a, c in wanted)
+
+
+def _by_header(cells: tuple[str, ...], last_label: int, header: tuple[dict[str, int], set[int]],
+               wanted: tuple[tuple[tuple[str, int], ...], int, int] | None = None):
+    if wanted is None:
+        wanted = _wanted_columns(header)
+        if wanted is None:
+            return None
+    pairs, lowest, highest = wanted
+    if lowest <= last_label or highest >= len(cells):
         return None
+    covered = header[1]
     if any(cells[c].strip() and c not in covered for c in range(last_label + 1, len(cells))):
         return None
-    return {a: cells[c] for a, c in wanted.items()}
+    return {a: cells[c] for a, c in pairs}
 
 
 def _core(values: tuple[str, ...]) -> tuple[int, int]:
@@ -92,6 +105,7 @@ class TableLayout:
 
     header: tuple[dict[str, int], set[int]]
     clean_layouts: dict[int, set[int]]  # row width → first value column of rows with one value per applicant
+    wanted: tuple[tuple[tuple[str, int], ...], int, int] | None = None  # the header's columns to read (once)
 
 
 Placement = Callable[[Entry, TableLayout], "dict[str, str] | None"]
@@ -99,7 +113,9 @@ Placement = Callable[[Entry, TableLayout], "dict[str, str] | None"]
 
 def _place_by_header(entry: Entry, layout: TableLayout) -> dict[str, str] | None:
     """The header's columns, when every value of the row falls under an applicant column."""
-    return _by_header(entry.cells, entry.last_label, layout.header)
+    if layout.wanted is None:
+        return None
+    return _by_header(entry.cells, entry.last_label, layout.header, layout.wanted)
 
 
 def _place_by_own_cells(entry: Entry, layout: TableLayout) -> dict[str, str] | None:
@@ -145,7 +161,8 @@ def extract_requests(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame,
     entries = _fill_gaps_in_template_order(entries)
     unlabelled = [e.row.line for e in entries if e.code is None]
     parsed = [e for e in entries if e.code is not None]
-    layout = TableLayout(_header_columns(header_rows), _clean_layouts(parsed))
+    header = _header_columns(header_rows)
+    layout = TableLayout(header, _clean_layouts(parsed), _wanted_columns(header))
     records: list[dict] = []
     seen: dict[str, dict[str, str]] = {}
     for entry in parsed:

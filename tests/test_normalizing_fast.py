@@ -1,0 +1,62 @@
+"""The fast paths of normalizing give what the plain definitions give: CHAR_TABLE's mapping done by a regex
+scan equals str.translate, and the C-counted script detection equals counting Han characters one by one."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from pipeline.reading.normalizing import (
+    _HAN,
+    CHAR_TABLE,
+    TRADITIONAL_THRESHOLD,
+    _map_chars,
+    _traditional_chars,
+    detect_script,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _texts() -> list[str]:
+    texts = []
+    for path in sorted(FIXTURES.rglob("*")):
+        if path.is_file() and path.suffix in {".txt", ".md", ".html", ".htm"}:  # PDF and Word fixtures are not text
+            data = path.read_bytes()
+            try:
+                texts.append(data.decode("utf-8"))
+            except UnicodeDecodeError:
+                texts.append(data.decode("gb18030"))
+    rng = random.Random(7)
+    pool = [chr(k) for k in CHAR_TABLE] + list("ab 12中文規範體\n\t") + sorted(_traditional_chars())[:40]
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 60))) for _ in range(2000)]
+    return texts
+
+
+def _reference_script(text: str, sample_chars: int = 20000) -> str:
+    han = _HAN.findall(text[: sample_chars * 4])[:sample_chars]
+    if not han:
+        return "simplified"
+    changed = sum(1 for c in han if c in _traditional_chars())
+    return "traditional" if changed / len(han) >= TRADITIONAL_THRESHOLD else "simplified"
+
+
+def test_char_mapping_equals_translate():
+    for text in _texts():
+        assert _map_chars(text) == text.translate(CHAR_TABLE)
+
+
+def test_script_detection_equals_counting_one_by_one():
+    for text in _texts():
+        assert detect_script(text) == _reference_script(text)
+
+
+@pytest.mark.parametrize("text", [
+    "中" * 30000 + "體" * 2000,  # more Han characters than the sample holds: only the first 20,000 count
+    "體" * 700 + "中" * 20000,
+    "x" * 90000 + "體",  # beyond the sample
+])
+def test_long_texts(text):
+    assert detect_script(text) == _reference_script(text)
