@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pipeline.tables.flat_blocks import split_blocks
 from pipeline.tables.labels import (
     APPLICANT_ORDER,
     APPLICANT_PARTS,
@@ -121,6 +122,10 @@ def split_row(
     if not pieces or n == 0:
         return []
     text = " ".join(pieces)
+    blocks = _blocks(row.kinds, local)
+    if blocks is not None:
+        widths = [MAX_COUNT_DIGITS if kind == COUNT else len(text) for kind in row.kinds]
+        return split_blocks(text, row.kinds, blocks, widths, _valid, budget.spend, limit)
     last = n - 1
     equations = [c for c in local if c.op == "eq"]
     anchored = n > 1 and set(row.kinds) == {COUNT} and any(  # a row total: every other cell is a part of it
@@ -141,6 +146,28 @@ def split_row(
         if _search(row.kinds, local, region, {last: total}, budget, limit, out, len(total)):
             return None
     return out
+
+
+def _blocks(kinds: tuple[str, ...], local: Sequence[Constraint]) -> list[tuple[int, int]] | None:
+    """(first part, total) of each local sum whose count parts sit in the columns just before their total, or None
+    when a local constraint has another shape (then the general search runs)."""
+    out = set()
+    for c in local:
+        coefs: dict[int, int] = {}
+        for _k, col, coef in c.terms:
+            coefs[col] = coefs.get(col, 0) + coef
+        total = max(coefs, default=-1)
+        if total >= len(kinds):
+            return None
+        parts = sorted(col for col in coefs if col != total)
+        if (c.op != "eq" or c.const or not parts or abs(coefs[total]) != 1 or parts != list(range(parts[0], total))
+                or any(coefs[col] != -coefs[total] or kinds[col] != COUNT for col in parts) or kinds[total] != COUNT):
+            return None
+        out.add((parts[0], total))
+    ordered = sorted(out)
+    if any(later[0] <= earlier[1] for earlier, later in zip(ordered, ordered[1:], strict=False)):
+        return None
+    return ordered
 
 
 def _search(
