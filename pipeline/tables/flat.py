@@ -19,6 +19,8 @@ Pure functions, no I/O.
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -297,47 +299,64 @@ def solve(
 ) -> Solution:
     """The unique splitting of a table's runs under `constraints`, or the candidates when there is not one.
 
-    A constraint naming a row that is not in `rows` is dropped (a missing row is unknown, not zero).
+    A constraint naming a row that is not in `rows` is dropped (a missing row is unknown, not zero). Rows whose
+    every cell follows from rows above them in the search (表三's total_processed from the outcome rows, then
+    new_received from the balance) are computed and matched against their run instead of being split, unless
+    the split rows combine more than COMPUTE_LIMIT ways (then their splittings' bounds prune better).
     """
-    keys = {row.key for row in rows}
-    usable = [c for c in constraints if all(k in keys for k, _col, _coef in c.terms)]
-    local = {row.key: [c for c in usable if {k for k, _, _ in c.terms} == {row.key}] for row in rows}
-    across = [c for c in usable if len({k for k, _, _ in c.terms}) > 1]
+    layout = _layout(tuple((row.key, row.kinds) for row in rows), tuple(constraints))
+    local, across, across_of = layout.local, layout.across, layout.across_of
     spent = _Budget(budget)
+    computed = _computed_rows(rows, layout)
 
     per_row: dict[str, list[tuple[str, ...]]] = {}
     for row in rows:
+        if row.key in computed:
+            continue
         found = split_row(row, local[row.key], spent)
         if found is None:
-            return Solution("gave_up", None, (), {k: tuple(v) for k, v in per_row.items()}, spent.used)
+            return Solution("gave_up", None, (), _own(rows, per_row, set(), local, budget), spent.used)
         per_row[row.key] = found
-    row_candidates = {k: tuple(v) for k, v in per_row.items()}
     if any(not v for v in per_row.values()):
-        return Solution("none", None, (), row_candidates, spent.used)
+        return Solution("none", None, (), _own(rows, per_row, computed, local, budget), spent.used)
+    if computed and math.prod(len(v) for v in per_row.values()) > COMPUTE_LIMIT:
+        for row in rows:
+            if row.key in computed:
+                found = split_row(row, local[row.key], spent)
+                if found is None:
+                    return Solution("gave_up", None, (), _own(rows, per_row, set(), local, budget), spent.used)
+                per_row[row.key] = found
+        computed = set()
+        if any(not v for v in per_row.values()):
+            return Solution("none", None, (), _own(rows, per_row, computed, local, budget), spent.used)
 
-    kinds = {row.key: row.kinds for row in rows}
+    by_key = {row.key: row for row in rows}
     values = {
-        key: [[_value(cell, kinds[key][col]) for col, cell in enumerate(cand)] for cand in cands]
+        key: [[_value(cell, by_key[key].kinds[col]) for col, cell in enumerate(cand)] for cand in cands]
         for key, cands in per_row.items()
     }
     bounds = {
         key: [
-            (min(v[col] for v in vals), max(v[col] for v in vals)) if kinds[key][col] == COUNT else (0, 0)
-            for col in range(len(kinds[key]))
+            (min(v[col] for v in vals), max(v[col] for v in vals)) if by_key[key].kinds[col] == COUNT else (0, 0)
+            for col in range(len(by_key[key].kinds))
         ]
         for key, vals in values.items()
     }
-    order = sorted(per_row, key=lambda k: len(per_row[k]))
-    chosen: dict[str, int] = {}
+    for key in computed:  # a count cell is at most as wide as its run
+        bounds[key] = [(0, 10 ** min(MAX_COUNT_DIGITS, sum(ch.isdigit() for ch in by_key[key].run)) - 1)] * len(
+            by_key[key].kinds)
+    order, how = _search_order(rows, per_row, computed, layout)
+    current: dict[str, list[int | None]] = {}
+    cells_now: dict[str, tuple[str, ...]] = {}
     solutions: list[dict[str, tuple[str, ...]]] = []
     gave_up = False
 
-    def feasible() -> bool:
-        for c in across:
+    def feasible(checks: Sequence[Constraint]) -> bool:
+        for c in checks:
             lo = hi = c.const
             for key, col, coef in c.terms:
-                if key in chosen:
-                    v = values[key][chosen[key]][col]
+                if key in current:
+                    v = current[key][col] or 0
                     lo += coef * v
                     hi += coef * v
                 else:
@@ -355,24 +374,184 @@ def solve(
         if not spent.spend():
             gave_up = True
             return
-        if not feasible():
-            return
         if depth == len(order):
-            solutions.append({k: per_row[k][chosen[k]] for k in per_row})
+            solutions.append({row.key: cells_now[row.key] for row in rows})
             return
         key = order[depth]
-        for index in range(len(per_row[key])):
-            chosen[key] = index
-            assign(depth + 1)
-            del chosen[key]
+        if key in how:
+            cells = _compute(by_key[key], how[key], local[key], current)
+            options = [] if cells is None else [(cells, [int(cell) for cell in cells])]
+        else:
+            options = list(zip(per_row[key], values[key], strict=True))
+        for cells, vals in options:
+            current[key], cells_now[key] = vals, cells
+            if feasible(across_of[key]):
+                assign(depth + 1)
+            del current[key], cells_now[key]
 
-    assign(0)
+    if feasible(across):
+        assign(0)
     found = tuple(solutions)
-    if gave_up:
-        return Solution("gave_up", None, found, row_candidates, spent.used)
-    if len(found) == 1:
-        return Solution("unique", found[0], found, row_candidates, spent.used)
-    return Solution("ambiguous" if found else "none", None, found, row_candidates, spent.used)
+    if len(found) == 1 and not gave_up:
+        return Solution("unique", found[0], found, {k: tuple(v) for k, v in per_row.items()}, spent.used)
+    status = "gave_up" if gave_up else "ambiguous" if found else "none"
+    return Solution(status, None, found, _own(rows, per_row, computed, local, budget), spent.used)
+
+
+#: above this many combinations of the split rows, rows that could be computed are split too, for their bounds
+COMPUTE_LIMIT = 1_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """What a table's constraints say about its rows, the same for every report of a template (so cached)."""
+
+    local: dict[str, list[Constraint]]  # constraints on one row
+    across: list[Constraint]
+    across_of: dict[str, list[Constraint]]
+    #: per row, per column: (constraint, coefficient, the other rows) of each equation that gives that cell
+    equations: dict[str, list[list[tuple[Constraint, int, frozenset[str]]]]]
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(rows: tuple[tuple[str, tuple[str, ...]], ...], constraints: tuple[Constraint, ...]) -> _Layout:
+    keys = {key for key, _kinds in rows}
+    usable = [c for c in constraints if all(k in keys for k, _col, _coef in c.terms)]
+    local = {key: [c for c in usable if {k for k, _, _ in c.terms} == {key}] for key, _kinds in rows}
+    across = [c for c in usable if len({k for k, _, _ in c.terms}) > 1]
+    across_of = {key: [c for c in across if any(k == key for k, _, _ in c.terms)] for key, _kinds in rows}
+    equations: dict[str, list[list[tuple[Constraint, int, frozenset[str]]]]] = {}
+    for key, kinds in rows:
+        if any(kind != COUNT for kind in kinds):
+            continue
+        per_col: list[list[tuple[Constraint, int, frozenset[str]]]] = [[] for _ in kinds]
+        for c in across_of[key]:
+            mine = [(col, coef) for k, col, coef in c.terms if k == key]
+            if c.op == "eq" and len(mine) == 1 and abs(mine[0][1]) == 1 and mine[0][0] < len(kinds):
+                per_col[mine[0][0]].append((c, mine[0][1], frozenset(k for k, _, _ in c.terms) - {key}))
+        if all(per_col):
+            equations[key] = per_col
+    return _Layout(local, across, across_of, equations)
+
+
+def _computable(key: str, placed: set[str], layout: _Layout) -> dict[int, tuple[Constraint, int]] | None:
+    """How each cell of row `key` follows from rows in `placed`: per column an equation in which that cell is the
+    only unknown, with coefficient ±1 (None when a column has none yet)."""
+    how = {}
+    for col, options in enumerate(layout.equations[key]):
+        found = next(((c, coef) for c, coef, others in options if others <= placed), None)
+        if found is None:
+            return None
+        how[col] = found
+    return how
+
+
+def _placement(rows: Sequence[FlatRow], split: Sequence[str], computed: set[str], layout: _Layout):
+    """The search order: split rows as given, each computed row right after the rows it follows from, and how it
+    is computed; None when some computed row never becomes computable."""
+    order: list[str] = []
+    how: dict[str, dict[int, tuple[Constraint, int]]] = {}
+    placed: set[str] = set()
+    pending = [row.key for row in rows if row.key in computed]
+
+    def settle() -> None:
+        progress = True
+        while progress:
+            progress = False
+            for key in pending:
+                if key not in placed and (found := _computable(key, placed, layout)) is not None:
+                    how[key] = found
+                    order.append(key)
+                    placed.add(key)
+                    progress = True
+
+    settle()
+    for key in split:
+        order.append(key)
+        placed.add(key)
+        if pending:
+            settle()
+    return (order, how) if len(order) == len(split) + len(pending) else None
+
+
+def _computed_rows(rows: Sequence[FlatRow], layout: _Layout) -> set[str]:
+    """Rows to compute from the others instead of splitting: the longest runs first, each kept only while every
+    chosen row can still be computed from the split ones."""
+    chosen: set[str] = set()
+    keys = {row.key for row in rows}
+    for row in sorted((r for r in rows if r.key in layout.equations), key=lambda r: -len(r.run)):
+        trial = chosen | {row.key}
+        if _settles(trial, keys - trial, layout):
+            chosen = trial
+    return chosen
+
+
+def _settles(computed: set[str], placed: set[str], layout: _Layout) -> bool:
+    """Whether every row of `computed` follows, in some order, from the rows in `placed`."""
+    placed, pending = set(placed), set(computed)
+    while pending:
+        ready = {key for key in pending if _computable(key, placed, layout) is not None}
+        if not ready:
+            return False
+        placed |= ready
+        pending -= ready
+    return True
+
+
+def _search_order(rows, per_row, computed, layout):
+    """Split rows with the fewest splittings first, computed rows as soon as they follow."""
+    split = sorted(per_row, key=lambda k: len(per_row[k]))
+    placement = _placement(rows, split, computed, layout)
+    assert placement is not None  # _computed_rows kept only rows that follow from the split ones
+    return placement
+
+
+def _compute(row: FlatRow, how, local: Sequence[Constraint], current) -> tuple[str, ...] | None:
+    """The cells of `row` from its equations, or None when one is negative, the row's own sums fail or its run
+    does not read as those cells."""
+    values = []
+    for col in range(len(row.kinds)):
+        c, coef = how[col]
+        value = -coef * (c.const + sum(f * (current[k][cc] or 0) for k, cc, f in c.terms if k != row.key))
+        if value < 0:
+            return None
+        values.append(value)
+    for c in local:
+        if all(col < len(values) for _k, col, _f in c.terms):
+            total = c.const + sum(f * values[col] for _k, col, f in c.terms)
+            if total > 0 or (c.op == "eq" and total < 0):
+                return None
+    cells = tuple(str(v) for v in values)
+    return cells if _reads_as(row.run, cells) else None
+
+
+def _reads_as(run: str, cells: tuple[str, ...]) -> bool:
+    """Whether `run` is `cells` run together: each boundary a surviving space or a cut between two digits."""
+    pieces = _pieces(run)
+    if not pieces or any(not _valid(cell, COUNT) for cell in cells):
+        return False
+    text, pos = " ".join(pieces), 0
+    for k, cell in enumerate(cells):
+        if not text.startswith(cell, pos):
+            return False
+        pos += len(cell)
+        if k < len(cells) - 1 and pos < len(text) and text[pos] == " ":
+            pos += 1
+    return pos == len(text)  # a cut without a space falls between two digits: cells are digits only
+
+
+def _own(rows, per_row, computed, local, budget) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Each row's splittings on its own, for the message when the table is not unique (computed rows are split
+    here, within their own budget, and left out if they run out of it)."""
+    out = {}
+    for row in rows:
+        if row.key in per_row:
+            out[row.key] = tuple(per_row[row.key])
+        elif row.key in computed:
+            found = split_row(row, local[row.key], _Budget(budget))
+            if found is not None:
+                out[row.key] = tuple(found)
+    return out
 
 
 def _fmt(cells: tuple[str, ...]) -> str:
