@@ -72,7 +72,9 @@ class Constraint:
 
 @dataclass(frozen=True, slots=True)
 class Solution:
-    """`status`: unique | ambiguous | none | gave_up. `cells` only when unique; `candidates` up to the limit."""
+    """`status`: unique | ambiguous | none | gave_up. `cells` only when unique; `candidates` up to the limit;
+    `row_candidates` each row's own splittings (a row computed from the others is split for it only when no
+    splitting of the table was found, to say which row fails)."""
 
     status: str
     cells: dict[str, tuple[str, ...]] | None
@@ -305,7 +307,7 @@ def solve(
     the split rows combine more than COMPUTE_LIMIT ways (then their splittings' bounds prune better).
     """
     layout = _layout(tuple((row.key, row.kinds) for row in rows), tuple(constraints))
-    local, across, across_of = layout.local, layout.across, layout.across_of
+    local, across = layout.local, layout.across
     spent = _Budget(budget)
     computed = _computed_rows(rows, layout)
 
@@ -346,26 +348,32 @@ def solve(
         bounds[key] = [(0, 10 ** min(MAX_COUNT_DIGITS, sum(ch.isdigit() for ch in by_key[key].run)) - 1)] * len(
             by_key[key].kinds)
     order, how = _search_order(rows, per_row, computed, layout)
-    current: dict[str, list[int | None]] = {}
+    # each across constraint as running sums: `fixed` over the placed rows (and the constant), `low`/`high` the
+    # least and most the rows still to place can add; placing a row moves its terms from the one to the other
+    index = {id(c): i for i, c in enumerate(across)}
+    fixed = [c.const for c in across]
+    low, high = [0] * len(across), [0] * len(across)
+    terms_of: dict[str, list[tuple[int, int, int, int, int]]] = {row.key: [] for row in rows}
+    for i, c in enumerate(across):
+        for key, col, coef in c.terms:
+            lo, hi = bounds[key][col]
+            lo, hi = (coef * lo, coef * hi) if coef > 0 else (coef * hi, coef * lo)
+            low[i] += lo
+            high[i] += hi
+            terms_of[key].append((i, col, coef, lo, hi))
+    eq = [c.op == "eq" for c in across]
     cells_now: dict[str, tuple[str, ...]] = {}
     solutions: list[dict[str, tuple[str, ...]]] = []
     gave_up = False
 
-    def feasible(checks: Sequence[Constraint]) -> bool:
-        for c in checks:
-            lo = hi = c.const
-            for key, col, coef in c.terms:
-                if key in current:
-                    v = current[key][col] or 0
-                    lo += coef * v
-                    hi += coef * v
-                else:
-                    low, high = bounds[key][col]
-                    lo += coef * (low if coef > 0 else high)
-                    hi += coef * (high if coef > 0 else low)
-            if lo > 0 or (c.op == "eq" and hi < 0):
-                return False
-        return True
+    def move(key: str, vals: Sequence[int | None], sign: int) -> bool:
+        """Place (sign 1) or take back (-1) a row's values; on placing, whether its constraints can still hold."""
+        for i, col, coef, lo, hi in terms_of[key]:
+            fixed[i] += sign * coef * (vals[col] or 0)
+            low[i] -= sign * lo
+            high[i] -= sign * hi
+        return sign < 0 or all(
+            fixed[i] + low[i] <= 0 and (not eq[i] or fixed[i] + high[i] >= 0) for i, *_ in terms_of[key])
 
     def assign(depth: int) -> None:
         nonlocal gave_up
@@ -379,27 +387,30 @@ def solve(
             return
         key = order[depth]
         if key in how:
-            cells = _compute(by_key[key], how[key], local[key], current)
+            cells = _compute(by_key[key], [(coef, fixed[index[id(c)]]) for c, coef in how[key]], local[key])
             options = [] if cells is None else [(cells, [int(cell) for cell in cells])]
         else:
             options = list(zip(per_row[key], values[key], strict=True))
         for cells, vals in options:
-            current[key], cells_now[key] = vals, cells
-            if feasible(across_of[key]):
+            cells_now[key] = cells
+            if move(key, vals, 1):
                 assign(depth + 1)
-            del current[key], cells_now[key]
+            move(key, vals, -1)
+        cells_now.pop(key, None)
 
-    if feasible(across):
+    if all(f + lo <= 0 and (not e or f + hi >= 0) for f, lo, hi, e in zip(fixed, low, high, eq, strict=True)):
         assign(0)
     found = tuple(solutions)
     if len(found) == 1 and not gave_up:
-        return Solution("unique", found[0], found, {k: tuple(v) for k, v in per_row.items()}, spent.used)
+        return Solution("unique", found[0], found, _own(rows, per_row, set(), local, budget), spent.used)
     status = "gave_up" if gave_up else "ambiguous" if found else "none"
-    return Solution(status, None, found, _own(rows, per_row, computed, local, budget), spent.used)
+    own = _own(rows, per_row, computed if not found else set(), local, budget)  # candidates show an ambiguity
+    return Solution(status, None, found, own, spent.used)
 
 
-#: above this many combinations of the split rows, rows that could be computed are split too, for their bounds
-COMPUTE_LIMIT = 1_000
+#: above this many combinations of the split rows, rows that could be computed are split too: one splitting of
+#: total_processed bounds every outcome row at once, where a computed row is only checked at the end
+COMPUTE_LIMIT = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,23 +445,23 @@ def _layout(rows: tuple[tuple[str, tuple[str, ...]], ...], constraints: tuple[Co
     return _Layout(local, across, across_of, equations)
 
 
-def _computable(key: str, placed: set[str], layout: _Layout) -> dict[int, tuple[Constraint, int]] | None:
+def _computable(key: str, placed: set[str], layout: _Layout):
     """How each cell of row `key` follows from rows in `placed`: per column an equation in which that cell is the
-    only unknown, with coefficient ±1 (None when a column has none yet)."""
+    only unknown, with coefficient ±1, as (constraint, coefficient) per column; None when a column has none yet."""
     how = {}
     for col, options in enumerate(layout.equations[key]):
         found = next(((c, coef) for c, coef, others in options if others <= placed), None)
         if found is None:
             return None
         how[col] = found
-    return how
+    return [how[col] for col in range(len(how))]
 
 
 def _placement(rows: Sequence[FlatRow], split: Sequence[str], computed: set[str], layout: _Layout):
     """The search order: split rows as given, each computed row right after the rows it follows from, and how it
     is computed; None when some computed row never becomes computable."""
     order: list[str] = []
-    how: dict[str, dict[int, tuple[Constraint, int]]] = {}
+    how: dict[str, dict[int, tuple]] = {}
     placed: set[str] = set()
     pending = [row.key for row in rows if row.key in computed]
 
@@ -506,16 +517,13 @@ def _search_order(rows, per_row, computed, layout):
     return placement
 
 
-def _compute(row: FlatRow, how, local: Sequence[Constraint], current) -> tuple[str, ...] | None:
-    """The cells of `row` from its equations, or None when one is negative, the row's own sums fail or its run
-    does not read as those cells."""
-    values = []
-    for col in range(len(row.kinds)):
-        c, coef = how[col]
-        value = -coef * (c.const + sum(f * (current[k][cc] or 0) for k, cc, f in c.terms if k != row.key))
-        if value < 0:
-            return None
-        values.append(value)
+def _compute(row: FlatRow, equations: Sequence[tuple[int, int]], local: Sequence[Constraint]) -> tuple[str, ...] | None:
+    """The cells of `row` from its equations, given per column as (its coefficient ±1, the sum of the equation's
+    other terms and constant); None when one is negative, the row's own sums fail or its run does not read as
+    those cells."""
+    values = [-coef * rest for coef, rest in equations]
+    if any(v < 0 for v in values):
+        return None
     for c in local:
         if all(col < len(values) for _k, col, _f in c.terms):
             total = c.const + sum(f * values[col] for _k, col, f in c.terms)
