@@ -7,10 +7,13 @@ leading zero except a lone 0, no decimals in a count, a unit only in a money cel
 constraint; it answers `unique` only when exactly one splitting of the whole table fits. Anything else comes back
 with the candidates found, for the caller to report: a guess is never returned as data.
 
-The search is pruned as it goes: each row is split on its own first (a row-local sum fixes its total cell, so
-the total is read, not searched), then rows are combined smallest-first with the column constraints checked
-on bounds (each cell's min/max over its row's candidates). A step budget keeps any table within milliseconds;
-running out is reported like an ambiguity.
+The search is pruned as it goes. A row whose own sums are blocks (表三's row total, 表四's three 总计) is split
+block by block with the total placed first (pipeline.tables.flat_blocks: casting out nines, then parts bounded
+by what the rest of the run can add up to); other rows by a depth-first search that computes the cell closing
+an equation. Rows are then combined fewest-splittings-first, each column constraint kept as running sums over
+bounds; a row whose every cell follows from rows already placed (表三's total_processed from the outcome rows,
+then new_received from the balance) is computed and matched against its run instead of being split. A step
+budget keeps any table within milliseconds; running out is reported like an ambiguity.
 
 The constraints are built from the rule data the validation uses (`schemas.facts`, `schemas.legacy`), never a
 second copy: `request_constraints`, `review_constraints`, `proactive_constraints`, `legacy_constraints`.
@@ -116,6 +119,7 @@ def split_row(
     """Every splitting of one row that satisfies its row-local constraints (None when the budget ran out).
 
     A cut is allowed between two digits only; a space is always a cut; a unit stays with the digits before it.
+    A row whose constraints are all blocks (parts, then their total) goes to flat_blocks.split_blocks; the rest:
     A printed total at the end of the row is taken first (each suffix in turn), so the parts before it are
     bounded by it; the cell that closes an equation is computed, not searched; a partial sum that already
     exceeds its total stops the branch.
@@ -128,8 +132,17 @@ def split_row(
     text = " ".join(pieces)
     blocks = _blocks(row.kinds, local)
     if blocks is not None:
+        key = (text, row.kinds, tuple(blocks), limit)
+        hit = _SPLITS.get(key)  # 0000000 and the like recur in every table
+        if hit is not None:
+            return list(hit)
         widths = [MAX_COUNT_DIGITS if kind == COUNT else len(text) for kind in row.kinds]
-        return split_blocks(text, row.kinds, blocks, widths, _valid, budget.spend, limit)
+        found = split_blocks(text, row.kinds, blocks, widths, _valid, budget.spend, limit)
+        if found is not None:  # running out of budget is not a property of the run
+            if len(_SPLITS) >= _SPLITS_KEPT:
+                _SPLITS.clear()
+            _SPLITS[key] = tuple(found)
+        return found
     last = n - 1
     equations = [c for c in local if c.op == "eq"]
     anchored = n > 1 and set(row.kinds) == {COUNT} and any(  # a row total: every other cell is a part of it
@@ -150,6 +163,11 @@ def split_row(
         if _search(row.kinds, local, region, {last: total}, budget, limit, out, len(total)):
             return None
     return out
+
+
+#: splittings of runs already split (by run, kinds, blocks, limit): a cache, cleared when it holds _SPLITS_KEPT
+_SPLITS: dict[tuple, tuple[tuple[str, ...], ...]] = {}
+_SPLITS_KEPT = 4096
 
 
 def _blocks(kinds: tuple[str, ...], local: Sequence[Constraint]) -> list[tuple[int, int]] | None:
@@ -419,7 +437,6 @@ class _Layout:
 
     local: dict[str, list[Constraint]]  # constraints on one row
     across: list[Constraint]
-    across_of: dict[str, list[Constraint]]
     #: per row, per column: (constraint, coefficient, the other rows) of each equation that gives that cell
     equations: dict[str, list[list[tuple[Constraint, int, frozenset[str]]]]]
 
@@ -442,10 +459,10 @@ def _layout(rows: tuple[tuple[str, tuple[str, ...]], ...], constraints: tuple[Co
                 per_col[mine[0][0]].append((c, mine[0][1], frozenset(k for k, _, _ in c.terms) - {key}))
         if all(per_col):
             equations[key] = per_col
-    return _Layout(local, across, across_of, equations)
+    return _Layout(local, across, equations)
 
 
-def _computable(key: str, placed: set[str], layout: _Layout):
+def _computable(key: str, placed: set[str], layout: _Layout) -> list[tuple[Constraint, int]] | None:
     """How each cell of row `key` follows from rows in `placed`: per column an equation in which that cell is the
     only unknown, with coefficient ±1, as (constraint, coefficient) per column; None when a column has none yet."""
     how = {}
@@ -461,7 +478,7 @@ def _placement(rows: Sequence[FlatRow], split: Sequence[str], computed: set[str]
     """The search order: split rows as given, each computed row right after the rows it follows from, and how it
     is computed; None when some computed row never becomes computable."""
     order: list[str] = []
-    how: dict[str, dict[int, tuple]] = {}
+    how: dict[str, list[tuple[Constraint, int]]] = {}
     placed: set[str] = set()
     pending = [row.key for row in rows if row.key in computed]
 
@@ -486,11 +503,11 @@ def _placement(rows: Sequence[FlatRow], split: Sequence[str], computed: set[str]
 
 
 def _computed_rows(rows: Sequence[FlatRow], layout: _Layout) -> set[str]:
-    """Rows to compute from the others instead of splitting: the longest runs first, each kept only while every
-    chosen row can still be computed from the split ones."""
+    """Rows to compute from the others instead of splitting: the runs with the most digits first (the costliest
+    to split), each kept only while every chosen row can still be computed from the split ones."""
     chosen: set[str] = set()
     keys = {row.key for row in rows}
-    for row in sorted((r for r in rows if r.key in layout.equations), key=lambda r: -len(r.run)):
+    for row in sorted((r for r in rows if r.key in layout.equations), key=lambda r: -sum(map(str.isdigit, r.run))):
         trial = chosen | {row.key}
         if _settles(trial, keys - trial, layout):
             chosen = trial
