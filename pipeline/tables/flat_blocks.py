@@ -40,7 +40,8 @@ def split_blocks(
     cols_after = [n - first for first, _t in segments] + [0]
     width_after = [sum(widths[first:]) for first, _t in segments] + [0]
     memo: dict[tuple[int, int], list[tuple[str, ...]]] = {}
-    cuts = [_cuts(text, p, max(widths, default=0)) for p in range(size)]
+    widest_total = max((widths[total] for _first, total in blocks), default=0)
+    cuts = [_cuts(text, p, widest_total) for p in range(size)] if blocks else []
 
     def after(end: int) -> int:
         return end + 1 if end < size and text[end] == " " else end
@@ -100,6 +101,8 @@ def split_blocks(
                     break
                 if value % 9 != nines or have > m * (f - e) or not valid(text[e:f], kinds[total]):
                     continue
+                if m < 10 and have < f - e + m - 2:
+                    continue  # parts all two digits shorter than the total add up to less than it (m < 10)
                 tails = rest(seg + 1, after(f))
                 if tails:
                     cut = text[e:f]
