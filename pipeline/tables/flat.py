@@ -325,31 +325,42 @@ def solve(
     the split rows combine more than COMPUTE_LIMIT ways (then their splittings' bounds prune better).
     """
     layout = _layout(tuple((row.key, row.kinds) for row in rows), tuple(constraints))
-    local, across = layout.local, layout.across
     spent = _Budget(budget)
     computed = _computed_rows(rows, layout)
-
     per_row: dict[str, list[tuple[str, ...]]] = {}
-    for row in rows:
-        if row.key in computed:
-            continue
-        found = split_row(row, local[row.key], spent)
-        if found is None:
-            return Solution("gave_up", None, (), _own(rows, per_row, set(), local, budget), spent.used)
-        per_row[row.key] = found
-    if any(not v for v in per_row.values()):
-        return Solution("none", None, (), _own(rows, per_row, computed, local, budget), spent.used)
-    if computed and math.prod(len(v) for v in per_row.values()) > COMPUTE_LIMIT:
-        for row in rows:
-            if row.key in computed:
-                found = split_row(row, local[row.key], spent)
-                if found is None:
-                    return Solution("gave_up", None, (), _own(rows, per_row, set(), local, budget), spent.used)
-                per_row[row.key] = found
+    if not _split_rows(rows, {row.key for row in rows} - computed, layout.local, spent, per_row):
+        return Solution("gave_up", None, (), _own(rows, per_row, set(), layout.local), spent.used)
+    if all(per_row.values()) and computed and math.prod(len(v) for v in per_row.values()) > COMPUTE_LIMIT:
+        if not _split_rows(rows, computed, layout.local, spent, per_row):
+            return Solution("gave_up", None, (), _own(rows, per_row, set(), layout.local), spent.used)
         computed = set()
-        if any(not v for v in per_row.values()):
-            return Solution("none", None, (), _own(rows, per_row, computed, local, budget), spent.used)
+    if not all(per_row.values()):
+        return Solution("none", None, (), _own(rows, per_row, computed, layout.local), spent.used)
+    found, gave_up = _combine(rows, per_row, computed, layout, spent, max_candidates)
+    if len(found) == 1 and not gave_up:
+        return Solution("unique", found[0], found, _own(rows, per_row, set(), layout.local), spent.used)
+    status = "gave_up" if gave_up else "ambiguous" if found else "none"
+    own = _own(rows, per_row, computed if not found else set(), layout.local)  # candidates show an ambiguity
+    return Solution(status, None, found, own, spent.used)
 
+
+def _split_rows(rows, keys: set[str], local, spent: _Budget, per_row: dict) -> bool:
+    """Each row named in `keys` split on its own into `per_row`; False when the budget ran out."""
+    for row in rows:
+        if row.key in keys:
+            found = split_row(row, local[row.key], spent)
+            if found is None:
+                return False
+            per_row[row.key] = found
+    return True
+
+
+def _combine(rows, per_row, computed, layout, spent: _Budget, max_candidates: int):
+    """The splittings of the whole table (up to `max_candidates`) and whether the budget ran out: split rows
+    fewest-candidates-first, each computed row as soon as it follows, every across constraint kept as running
+    sums: `fixed` over the placed rows (and the constant), `low`/`high` the least and most the rows still to
+    place can add; placing a row moves its terms from the one to the other."""
+    local, across = layout.local, layout.across
     by_key = {row.key: row for row in rows}
     values = {
         key: [[_value(cell, by_key[key].kinds[col]) for col, cell in enumerate(cand)] for cand in cands]
@@ -366,8 +377,6 @@ def solve(
         bounds[key] = [(0, 10 ** min(MAX_COUNT_DIGITS, sum(ch.isdigit() for ch in by_key[key].run)) - 1)] * len(
             by_key[key].kinds)
     order, how = _search_order(rows, per_row, computed, layout)
-    # each across constraint as running sums: `fixed` over the placed rows (and the constant), `low`/`high` the
-    # least and most the rows still to place can add; placing a row moves its terms from the one to the other
     index = {id(c): i for i, c in enumerate(across)}
     fixed = [c.const for c in across]
     low, high = [0] * len(across), [0] * len(across)
@@ -418,14 +427,11 @@ def solve(
 
     if all(f + lo <= 0 and (not e or f + hi >= 0) for f, lo, hi, e in zip(fixed, low, high, eq, strict=True)):
         assign(0)
-    found = tuple(solutions)
-    if len(found) == 1 and not gave_up:
-        return Solution("unique", found[0], found, _own(rows, per_row, set(), local, budget), spent.used)
-    status = "gave_up" if gave_up else "ambiguous" if found else "none"
-    own = _own(rows, per_row, computed if not found else set(), local, budget)  # candidates show an ambiguity
-    return Solution(status, None, found, own, spent.used)
+    return tuple(solutions), gave_up
 
 
+#: steps allowed to split a computed row only to describe a table that did not solve
+MESSAGE_BUDGET = 20_000
 #: above this many combinations of the split rows, rows that could be computed are split too: one splitting of
 #: total_processed bounds every outcome row at once, where a computed row is only checked at the end
 COMPUTE_LIMIT = 256
@@ -565,15 +571,15 @@ def _reads_as(run: str, cells: tuple[str, ...]) -> bool:
     return pos == len(text)  # a cut without a space falls between two digits: cells are digits only
 
 
-def _own(rows, per_row, computed, local, budget) -> dict[str, tuple[tuple[str, ...], ...]]:
+def _own(rows, per_row, computed, local) -> dict[str, tuple[tuple[str, ...], ...]]:
     """Each row's splittings on its own, for the message when the table is not unique (computed rows are split
-    here, within their own budget, and left out if they run out of it)."""
+    here, within MESSAGE_BUDGET steps each, and left out if they run out of it)."""
     out = {}
     for row in rows:
         if row.key in per_row:
             out[row.key] = tuple(per_row[row.key])
         elif row.key in computed:
-            found = split_row(row, local[row.key], _Budget(budget))
+            found = split_row(row, local[row.key], _Budget(MESSAGE_BUDGET))
             if found is not None:
                 out[row.key] = tuple(found)
     return out
