@@ -110,3 +110,36 @@ def test_computing_rows_agrees_with_splitting_them(truth, spaces, keep_spaces):
         assert (computed.status, computed.cells) == (split.status, split.cells)
     if computed.status == "unique":
         assert computed.cells == truth
+
+
+@st.composite
+def _runs(draw, blocks: int):
+    """A run of `blocks` blocks (four or six parts, then their sum), some digits maybe changed, some spaces kept."""
+    parts = 6 if blocks == 1 else 4
+    cells = []
+    for _ in range(blocks):
+        block = [draw(st.one_of(st.just(0), st.integers(0, 99), st.integers(0, 99_999))) for _ in range(parts)]
+        cells += [str(v) for v in (*block, sum(block))]
+    run = _flatten(cells, draw(st.lists(st.booleans(), min_size=len(cells) - 1, max_size=len(cells) - 1)))
+    if draw(st.booleans()):  # a misprint: one digit changed
+        at = draw(st.integers(0, len(run) - 1))
+        run = run[:at] + (str(draw(st.integers(0, 9))) if run[at].isdigit() else " ") + run[at + 1:]
+    return run.replace("  ", " ").strip()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([1, 3]).flatmap(lambda blocks: st.tuples(st.just(blocks), _runs(blocks))))
+def test_splitting_total_first_finds_what_the_plain_search_finds(case):
+    blocks, run = case
+    if blocks == 1:
+        row, local = FlatRow("r", run, SEVEN), [c for c in request_constraints(["r"]) if c.rule_id == "requests.row_sum"]
+    else:
+        row, local = FlatRow(flat.REVIEW_KEY, run, (COUNT,) * 15), flat.review_constraints()
+    total_first = split_row(row, local, flat._Budget(10**6))
+    original = flat._blocks
+    flat._blocks = lambda kinds, local: None  # the general depth-first search
+    try:
+        plain = split_row(row, local, flat._Budget(10**6))
+    finally:
+        flat._blocks = original
+    assert sorted(total_first) == sorted(plain)
