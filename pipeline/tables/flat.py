@@ -7,10 +7,13 @@ leading zero except a lone 0, no decimals in a count, a unit only in a money cel
 constraint; it answers `unique` only when exactly one splitting of the whole table fits. Anything else comes back
 with the candidates found, for the caller to report: a guess is never returned as data.
 
-The search is pruned as it goes: each row is split on its own first (a row-local sum fixes its total cell, so
-the total is read, not searched), then rows are combined smallest-first with the column constraints checked
-on bounds (each cell's min/max over its row's candidates). A step budget keeps any table within milliseconds;
-running out is reported like an ambiguity.
+The search is pruned as it goes. A row whose own sums are blocks (表三's row total, 表四's three 总计) is split
+block by block with the total placed first (pipeline.tables.flat_blocks: casting out nines, then parts bounded
+by what the rest of the run can add up to); other rows by a depth-first search that computes the cell closing
+an equation. Rows are then combined fewest-splittings-first, each column constraint kept as running sums over
+bounds; a row whose every cell follows from rows already placed (表三's total_processed from the outcome rows,
+then new_received from the balance) is computed and matched against its run instead of being split. A step
+budget keeps any table within milliseconds; running out is reported like an ambiguity.
 
 The constraints are built from the rule data the validation uses (`schemas.facts`, `schemas.legacy`), never a
 second copy: `request_constraints`, `review_constraints`, `proactive_constraints`, `legacy_constraints`.
@@ -19,10 +22,13 @@ Pure functions, no I/O.
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pipeline.tables.flat_blocks import split_blocks
 from pipeline.tables.labels import (
     APPLICANT_ORDER,
     APPLICANT_PARTS,
@@ -69,7 +75,9 @@ class Constraint:
 
 @dataclass(frozen=True, slots=True)
 class Solution:
-    """`status`: unique | ambiguous | none | gave_up. `cells` only when unique; `candidates` up to the limit."""
+    """`status`: unique | ambiguous | none | gave_up. `cells` only when unique; `candidates` up to the limit;
+    `row_candidates` each row's own splittings (a row computed from the others is split for it only when no
+    splitting of the table was found, to say which row fails)."""
 
     status: str
     cells: dict[str, tuple[str, ...]] | None
@@ -111,6 +119,7 @@ def split_row(
     """Every splitting of one row that satisfies its row-local constraints (None when the budget ran out).
 
     A cut is allowed between two digits only; a space is always a cut; a unit stays with the digits before it.
+    A row whose constraints are all blocks (parts, then their total) goes to flat_blocks.split_blocks; the rest:
     A printed total at the end of the row is taken first (each suffix in turn), so the parts before it are
     bounded by it; the cell that closes an equation is computed, not searched; a partial sum that already
     exceeds its total stops the branch.
@@ -121,6 +130,19 @@ def split_row(
     if not pieces or n == 0:
         return []
     text = " ".join(pieces)
+    blocks = _blocks(row.kinds, local)
+    if blocks is not None:
+        key = (text, row.kinds, tuple(blocks), limit)
+        hit = _SPLITS.get(key)  # 0000000 and the like recur in every table
+        if hit is not None:
+            return list(hit)
+        widths = [MAX_COUNT_DIGITS if kind == COUNT else len(text) for kind in row.kinds]
+        found = split_blocks(text, row.kinds, blocks, widths, _valid, budget.spend, limit)
+        if found is not None:  # running out of budget is not a property of the run
+            if len(_SPLITS) >= _SPLITS_KEPT:
+                _SPLITS.clear()
+            _SPLITS[key] = tuple(found)
+        return found
     last = n - 1
     equations = [c for c in local if c.op == "eq"]
     anchored = n > 1 and set(row.kinds) == {COUNT} and any(  # a row total: every other cell is a part of it
@@ -141,6 +163,33 @@ def split_row(
         if _search(row.kinds, local, region, {last: total}, budget, limit, out, len(total)):
             return None
     return out
+
+
+#: splittings of runs already split (by run, kinds, blocks, limit): a cache, cleared when it holds _SPLITS_KEPT
+_SPLITS: dict[tuple, tuple[tuple[str, ...], ...]] = {}
+_SPLITS_KEPT = 4096
+
+
+def _blocks(kinds: tuple[str, ...], local: Sequence[Constraint]) -> list[tuple[int, int]] | None:
+    """(first part, total) of each local sum whose count parts sit in the columns just before their total, or None
+    when a local constraint has another shape (then the general search runs)."""
+    out = set()
+    for c in local:
+        coefs: dict[int, int] = {}
+        for _k, col, coef in c.terms:
+            coefs[col] = coefs.get(col, 0) + coef
+        total = max(coefs, default=-1)
+        if total >= len(kinds):
+            return None
+        parts = sorted(col for col in coefs if col != total)
+        if (c.op != "eq" or c.const or not parts or abs(coefs[total]) != 1 or parts != list(range(parts[0], total))
+                or any(coefs[col] != -coefs[total] or kinds[col] != COUNT for col in parts) or kinds[total] != COUNT):
+            return None
+        out.add((parts[0], total))
+    ordered = sorted(out)
+    if any(later[0] <= earlier[1] for earlier, later in zip(ordered, ordered[1:], strict=False)):
+        return None
+    return ordered
 
 
 def _search(
@@ -270,56 +319,88 @@ def solve(
 ) -> Solution:
     """The unique splitting of a table's runs under `constraints`, or the candidates when there is not one.
 
-    A constraint naming a row that is not in `rows` is dropped (a missing row is unknown, not zero).
+    A constraint naming a row that is not in `rows` is dropped (a missing row is unknown, not zero). Rows whose
+    every cell follows from rows above them in the search (表三's total_processed from the outcome rows, then
+    new_received from the balance) are computed and matched against their run instead of being split, unless
+    the split rows combine more than COMPUTE_LIMIT ways (then their splittings' bounds prune better).
     """
-    keys = {row.key for row in rows}
-    usable = [c for c in constraints if all(k in keys for k, _col, _coef in c.terms)]
-    local = {row.key: [c for c in usable if {k for k, _, _ in c.terms} == {row.key}] for row in rows}
-    across = [c for c in usable if len({k for k, _, _ in c.terms}) > 1]
+    layout = _layout(tuple((row.key, row.kinds) for row in rows), tuple(constraints))
     spent = _Budget(budget)
-
+    computed = _computed_rows(rows, layout)
     per_row: dict[str, list[tuple[str, ...]]] = {}
-    for row in rows:
-        found = split_row(row, local[row.key], spent)
-        if found is None:
-            return Solution("gave_up", None, (), {k: tuple(v) for k, v in per_row.items()}, spent.used)
-        per_row[row.key] = found
-    row_candidates = {k: tuple(v) for k, v in per_row.items()}
-    if any(not v for v in per_row.values()):
-        return Solution("none", None, (), row_candidates, spent.used)
+    if not _split_rows(rows, {row.key for row in rows} - computed, layout.local, spent, per_row):
+        return Solution("gave_up", None, (), _own(rows, per_row, set(), layout.local), spent.used)
+    if all(per_row.values()) and computed and math.prod(len(v) for v in per_row.values()) > COMPUTE_LIMIT:
+        if not _split_rows(rows, computed, layout.local, spent, per_row):
+            return Solution("gave_up", None, (), _own(rows, per_row, set(), layout.local), spent.used)
+        computed = set()
+    if not all(per_row.values()):
+        return Solution("none", None, (), _own(rows, per_row, computed, layout.local), spent.used)
+    found, gave_up = _combine(rows, per_row, computed, layout, spent, max_candidates)
+    if len(found) == 1 and not gave_up:
+        return Solution("unique", found[0], found, _own(rows, per_row, set(), layout.local), spent.used)
+    status = "gave_up" if gave_up else "ambiguous" if found else "none"
+    own = _own(rows, per_row, computed if not found else set(), layout.local)  # candidates show an ambiguity
+    return Solution(status, None, found, own, spent.used)
 
-    kinds = {row.key: row.kinds for row in rows}
+
+def _split_rows(rows, keys: set[str], local, spent: _Budget, per_row: dict) -> bool:
+    """Each row named in `keys` split on its own into `per_row`; False when the budget ran out."""
+    for row in rows:
+        if row.key in keys:
+            found = split_row(row, local[row.key], spent)
+            if found is None:
+                return False
+            per_row[row.key] = found
+    return True
+
+
+def _combine(rows, per_row, computed, layout, spent: _Budget, max_candidates: int):
+    """The splittings of the whole table (up to `max_candidates`) and whether the budget ran out: split rows
+    fewest-candidates-first, each computed row as soon as it follows, every across constraint kept as running
+    sums: `fixed` over the placed rows (and the constant), `low`/`high` the least and most the rows still to
+    place can add; placing a row moves its terms from the one to the other."""
+    local, across = layout.local, layout.across
+    by_key = {row.key: row for row in rows}
     values = {
-        key: [[_value(cell, kinds[key][col]) for col, cell in enumerate(cand)] for cand in cands]
+        key: [[_value(cell, by_key[key].kinds[col]) for col, cell in enumerate(cand)] for cand in cands]
         for key, cands in per_row.items()
     }
     bounds = {
         key: [
-            (min(v[col] for v in vals), max(v[col] for v in vals)) if kinds[key][col] == COUNT else (0, 0)
-            for col in range(len(kinds[key]))
+            (min(v[col] for v in vals), max(v[col] for v in vals)) if by_key[key].kinds[col] == COUNT else (0, 0)
+            for col in range(len(by_key[key].kinds))
         ]
         for key, vals in values.items()
     }
-    order = sorted(per_row, key=lambda k: len(per_row[k]))
-    chosen: dict[str, int] = {}
+    for key in computed:  # a count cell is at most as wide as its run
+        bounds[key] = [(0, 10 ** min(MAX_COUNT_DIGITS, sum(ch.isdigit() for ch in by_key[key].run)) - 1)] * len(
+            by_key[key].kinds)
+    order, how = _search_order(rows, per_row, computed, layout)
+    index = {id(c): i for i, c in enumerate(across)}
+    fixed = [c.const for c in across]
+    low, high = [0] * len(across), [0] * len(across)
+    terms_of: dict[str, list[tuple[int, int, int, int, int]]] = {row.key: [] for row in rows}
+    for i, c in enumerate(across):
+        for key, col, coef in c.terms:
+            lo, hi = bounds[key][col]
+            lo, hi = (coef * lo, coef * hi) if coef > 0 else (coef * hi, coef * lo)
+            low[i] += lo
+            high[i] += hi
+            terms_of[key].append((i, col, coef, lo, hi))
+    eq = [c.op == "eq" for c in across]
+    cells_now: dict[str, tuple[str, ...]] = {}
     solutions: list[dict[str, tuple[str, ...]]] = []
     gave_up = False
 
-    def feasible() -> bool:
-        for c in across:
-            lo = hi = c.const
-            for key, col, coef in c.terms:
-                if key in chosen:
-                    v = values[key][chosen[key]][col]
-                    lo += coef * v
-                    hi += coef * v
-                else:
-                    low, high = bounds[key][col]
-                    lo += coef * (low if coef > 0 else high)
-                    hi += coef * (high if coef > 0 else low)
-            if lo > 0 or (c.op == "eq" and hi < 0):
-                return False
-        return True
+    def move(key: str, vals: Sequence[int | None], sign: int) -> bool:
+        """Place (sign 1) or take back (-1) a row's values; on placing, whether its constraints can still hold."""
+        for i, col, coef, lo, hi in terms_of[key]:
+            fixed[i] += sign * coef * (vals[col] or 0)
+            low[i] -= sign * lo
+            high[i] -= sign * hi
+        return sign < 0 or all(
+            fixed[i] + low[i] <= 0 and (not eq[i] or fixed[i] + high[i] >= 0) for i, *_ in terms_of[key])
 
     def assign(depth: int) -> None:
         nonlocal gave_up
@@ -328,24 +409,180 @@ def solve(
         if not spent.spend():
             gave_up = True
             return
-        if not feasible():
-            return
         if depth == len(order):
-            solutions.append({k: per_row[k][chosen[k]] for k in per_row})
+            solutions.append({row.key: cells_now[row.key] for row in rows})
             return
         key = order[depth]
-        for index in range(len(per_row[key])):
-            chosen[key] = index
-            assign(depth + 1)
-            del chosen[key]
+        if key in how:
+            cells = _compute(by_key[key], [(coef, fixed[index[id(c)]]) for c, coef in how[key]], local[key])
+            options = [] if cells is None else [(cells, [int(cell) for cell in cells])]
+        else:
+            options = list(zip(per_row[key], values[key], strict=True))
+        for cells, vals in options:
+            cells_now[key] = cells
+            if move(key, vals, 1):
+                assign(depth + 1)
+            move(key, vals, -1)
+        cells_now.pop(key, None)
 
-    assign(0)
-    found = tuple(solutions)
-    if gave_up:
-        return Solution("gave_up", None, found, row_candidates, spent.used)
-    if len(found) == 1:
-        return Solution("unique", found[0], found, row_candidates, spent.used)
-    return Solution("ambiguous" if found else "none", None, found, row_candidates, spent.used)
+    if all(f + lo <= 0 and (not e or f + hi >= 0) for f, lo, hi, e in zip(fixed, low, high, eq, strict=True)):
+        assign(0)
+    return tuple(solutions), gave_up
+
+
+#: steps allowed to split a computed row only to describe a table that did not solve
+MESSAGE_BUDGET = 20_000
+#: above this many combinations of the split rows, rows that could be computed are split too: one splitting of
+#: total_processed bounds every outcome row at once, where a computed row is only checked at the end
+COMPUTE_LIMIT = 256
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """What a table's constraints say about its rows, the same for every report of a template (so cached)."""
+
+    local: dict[str, list[Constraint]]  # constraints on one row
+    across: list[Constraint]
+    #: per row, per column: (constraint, coefficient, the other rows) of each equation that gives that cell
+    equations: dict[str, list[list[tuple[Constraint, int, frozenset[str]]]]]
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(rows: tuple[tuple[str, tuple[str, ...]], ...], constraints: tuple[Constraint, ...]) -> _Layout:
+    keys = {key for key, _kinds in rows}
+    usable = [c for c in constraints if all(k in keys for k, _col, _coef in c.terms)]
+    local = {key: [c for c in usable if {k for k, _, _ in c.terms} == {key}] for key, _kinds in rows}
+    across = [c for c in usable if len({k for k, _, _ in c.terms}) > 1]
+    across_of = {key: [c for c in across if any(k == key for k, _, _ in c.terms)] for key, _kinds in rows}
+    equations: dict[str, list[list[tuple[Constraint, int, frozenset[str]]]]] = {}
+    for key, kinds in rows:
+        if any(kind != COUNT for kind in kinds):
+            continue
+        per_col: list[list[tuple[Constraint, int, frozenset[str]]]] = [[] for _ in kinds]
+        for c in across_of[key]:
+            mine = [(col, coef) for k, col, coef in c.terms if k == key]
+            if c.op == "eq" and len(mine) == 1 and abs(mine[0][1]) == 1 and mine[0][0] < len(kinds):
+                per_col[mine[0][0]].append((c, mine[0][1], frozenset(k for k, _, _ in c.terms) - {key}))
+        if all(per_col):
+            equations[key] = per_col
+    return _Layout(local, across, equations)
+
+
+def _computable(key: str, placed: set[str], layout: _Layout) -> list[tuple[Constraint, int]] | None:
+    """How each cell of row `key` follows from rows in `placed`: per column an equation in which that cell is the
+    only unknown, with coefficient ±1, as (constraint, coefficient) per column; None when a column has none yet."""
+    how = {}
+    for col, options in enumerate(layout.equations[key]):
+        found = next(((c, coef) for c, coef, others in options if others <= placed), None)
+        if found is None:
+            return None
+        how[col] = found
+    return [how[col] for col in range(len(how))]
+
+
+def _placement(rows: Sequence[FlatRow], split: Sequence[str], computed: set[str], layout: _Layout):
+    """The search order: split rows as given, each computed row right after the rows it follows from, and how it
+    is computed; None when some computed row never becomes computable."""
+    order: list[str] = []
+    how: dict[str, list[tuple[Constraint, int]]] = {}
+    placed: set[str] = set()
+    pending = [row.key for row in rows if row.key in computed]
+
+    def settle() -> None:
+        progress = True
+        while progress:
+            progress = False
+            for key in pending:
+                if key not in placed and (found := _computable(key, placed, layout)) is not None:
+                    how[key] = found
+                    order.append(key)
+                    placed.add(key)
+                    progress = True
+
+    settle()
+    for key in split:
+        order.append(key)
+        placed.add(key)
+        if pending:
+            settle()
+    return (order, how) if len(order) == len(split) + len(pending) else None
+
+
+def _computed_rows(rows: Sequence[FlatRow], layout: _Layout) -> set[str]:
+    """Rows to compute from the others instead of splitting: the runs with the most digits first (the costliest
+    to split), each kept only while every chosen row can still be computed from the split ones."""
+    chosen: set[str] = set()
+    keys = {row.key for row in rows}
+    for row in sorted((r for r in rows if r.key in layout.equations), key=lambda r: -sum(map(str.isdigit, r.run))):
+        trial = chosen | {row.key}
+        if _settles(trial, keys - trial, layout):
+            chosen = trial
+    return chosen
+
+
+def _settles(computed: set[str], placed: set[str], layout: _Layout) -> bool:
+    """Whether every row of `computed` follows, in some order, from the rows in `placed`."""
+    placed, pending = set(placed), set(computed)
+    while pending:
+        ready = {key for key in pending if _computable(key, placed, layout) is not None}
+        if not ready:
+            return False
+        placed |= ready
+        pending -= ready
+    return True
+
+
+def _search_order(rows, per_row, computed, layout):
+    """Split rows with the fewest splittings first, computed rows as soon as they follow."""
+    split = sorted(per_row, key=lambda k: len(per_row[k]))
+    placement = _placement(rows, split, computed, layout)
+    assert placement is not None  # _computed_rows kept only rows that follow from the split ones
+    return placement
+
+
+def _compute(row: FlatRow, equations: Sequence[tuple[int, int]], local: Sequence[Constraint]) -> tuple[str, ...] | None:
+    """The cells of `row` from its equations, given per column as (its coefficient ±1, the sum of the equation's
+    other terms and constant); None when one is negative, the row's own sums fail or its run does not read as
+    those cells."""
+    values = [-coef * rest for coef, rest in equations]
+    if any(v < 0 for v in values):
+        return None
+    for c in local:
+        if all(col < len(values) for _k, col, _f in c.terms):
+            total = c.const + sum(f * values[col] for _k, col, f in c.terms)
+            if total > 0 or (c.op == "eq" and total < 0):
+                return None
+    cells = tuple(str(v) for v in values)
+    return cells if _reads_as(row.run, cells) else None
+
+
+def _reads_as(run: str, cells: tuple[str, ...]) -> bool:
+    """Whether `run` is `cells` run together: each boundary a surviving space or a cut between two digits."""
+    pieces = _pieces(run)
+    if not pieces or any(not _valid(cell, COUNT) for cell in cells):
+        return False
+    text, pos = " ".join(pieces), 0
+    for k, cell in enumerate(cells):
+        if not text.startswith(cell, pos):
+            return False
+        pos += len(cell)
+        if k < len(cells) - 1 and pos < len(text) and text[pos] == " ":
+            pos += 1
+    return pos == len(text)  # a cut without a space falls between two digits: cells are digits only
+
+
+def _own(rows, per_row, computed, local) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Each row's splittings on its own, for the message when the table is not unique (computed rows are split
+    here, within MESSAGE_BUDGET steps each, and left out if they run out of it)."""
+    out = {}
+    for row in rows:
+        if row.key in per_row:
+            out[row.key] = tuple(per_row[row.key])
+        elif row.key in computed:
+            found = split_row(row, local[row.key], _Budget(MESSAGE_BUDGET))
+            if found is not None:
+                out[row.key] = tuple(found)
+    return out
 
 
 def _fmt(cells: tuple[str, ...]) -> str:
