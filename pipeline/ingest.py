@@ -29,7 +29,14 @@ from pathlib import Path
 import polars as pl
 
 from pipeline import frames
-from pipeline.reading.discovery import NOT_REPORTS, RawFile, discover_raw_files, failed_entry  # noqa: F401
+from pipeline.reading.discovery import (  # noqa: F401  (RawFile, NOT_REPORTS: the ingest's vocabulary)
+    NOT_REPORTS,
+    Entry,
+    RawFile,
+    discover_raw_files,
+    failed_entry,
+    walk_raw_folder,
+)
 from pipeline.reading.files import ReadError, read_report_bytes
 from pipeline.reading.metadata import infer_metadata, is_annual_report, issuer_key, metadata_issues
 from pipeline.reading.overrides import OverrideProblem, apply_overrides, load_overrides
@@ -91,12 +98,13 @@ class PartsWriteError(RuntimeError):
     """The batch's Parquet files could not be written (disk full, permissions): nothing can be published."""
 
 
-def plan_jobs(raw_files: Iterable[RawFile], raw_dir: Path) -> list[Job]:
+def plan_jobs(raw_files: Iterable[RawFile], raw_dir: Path, entries: Iterable[Entry] | None = None) -> list[Job]:
     """One job per distinct document (identical bytes are ingested once, under the first path), with overrides.
 
-    A refused override travels with its report; one that concerns no report (a manifest that cannot be parsed,
+    `entries` is the folder's walk when the caller has it (so the folder is listed once). A refused override
+    travels with its report; one that concerns no report (a manifest that cannot be parsed,
     an override for a missing file) becomes a job of its own for the override file, recorded as failed."""
-    overrides, problems = load_overrides(raw_dir)
+    overrides, problems = load_overrides(raw_dir, entries)
     unique: dict[str, RawFile] = {}
     for raw in raw_files:
         unique.setdefault(raw.report_id, raw)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.ingest import Job, discover_raw_files, plan_jobs
+from pipeline.ingest import Job, discover_raw_files, plan_jobs, walk_raw_folder
 from pipeline.version import code_version
 
 
@@ -42,7 +42,8 @@ def fingerprint(jobs: list[Job]) -> str:
 
 
 def plan_run(raw_dir: Path, state: pl.DataFrame | None) -> RunPlan:
-    jobs = plan_jobs(discover_raw_files(raw_dir), raw_dir)
+    entries = list(walk_raw_folder(raw_dir))  # listed once: the files and their overrides come from one walk
+    jobs = plan_jobs(discover_raw_files(raw_dir, entries), raw_dir, entries)
     print_ = fingerprint(jobs)
     version = code_version()
     if state is None or state.height and (state["code_version"] != version).any():

@@ -19,7 +19,7 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,12 +109,17 @@ def walk_raw_folder(raw_dir: Path) -> Iterator[Entry]:
 
 
 def _classify(entry: os.DirEntry, rel: str, stack: list[tuple[str, str]]) -> Iterator[Entry]:
-    path, shown = Path(entry.path), printable_path(rel)
+    path, shown = Path(entry.path), printable_path(rel) if not rel.isascii() else rel
     if entry.is_symlink() and (problem := _link_problem(entry.path)):
         yield Entry(path, shown, problem)
         return
-    try:
-        mode = os.stat(entry.path).st_mode
+    try:  # the directory listing already says a plain file or folder is one (no stat call); others are examined
+        if entry.is_file(follow_symlinks=False):
+            mode = stat.S_IFREG
+        elif entry.is_dir(follow_symlinks=False):
+            mode = stat.S_IFDIR
+        else:
+            mode = os.stat(entry.path).st_mode
     except OSError as exc:
         yield Entry(path, shown, f"cannot be examined ({exc.strerror}); skipped")
         return
@@ -138,11 +143,12 @@ def is_report_candidate(entry: Entry) -> bool:
     return name not in NOT_REPORTS and not name.endswith(OVERRIDE_SUFFIX)
 
 
-def discover_raw_files(raw_dir: Path) -> list[RawFile]:
+def discover_raw_files(raw_dir: Path, entries: Iterable[Entry] | None = None) -> list[RawFile]:
     """Every candidate report below raw_dir, sorted by source_path, with its content hash; entries that
-    cannot be reports come with an `error` so the ingest records them (never raises for one bad entry)."""
+    cannot be reports come with an `error` so the ingest records them (never raises for one bad entry).
+    `entries`: the folder's walk, when the caller has it already (the overrides read the same walk)."""
     files = []
-    for entry in walk_raw_folder(raw_dir):
+    for entry in walk_raw_folder(raw_dir) if entries is None else entries:
         if entry.error:
             files.append(failed_entry(entry.path, entry.source_path, entry.error))
         elif is_report_candidate(entry):

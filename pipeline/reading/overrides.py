@@ -15,12 +15,12 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from pipeline.reading.discovery import OVERRIDE_SUFFIX, walk_raw_folder
+from pipeline.reading.discovery import OVERRIDE_SUFFIX, Entry, walk_raw_folder
 from pipeline.reading.metadata import TEMPLATE_MARKERS, ReportMetadata
 
 MANIFEST = "manifest.csv"
@@ -198,8 +198,11 @@ def read_meta_json(path: Path, source: str, target: str) -> tuple[dict, list[Ove
     return valid, problems
 
 
-def load_overrides(raw_dir: Path) -> tuple[dict[str, dict], list[OverrideProblem]]:
-    """All valid overrides (relative path → {field: value}) and every refused one; never raises for bad input."""
+def load_overrides(
+    raw_dir: Path, entries: Iterable[Entry] | None = None
+) -> tuple[dict[str, dict], list[OverrideProblem]]:
+    """All valid overrides (relative path → {field: value}) and every refused one; never raises for bad input.
+    `entries`: the folder's walk, when the caller has it already."""
     overrides: dict[str, dict] = {}
     problems: list[OverrideProblem] = []
     manifest = raw_dir / MANIFEST
@@ -212,7 +215,7 @@ def load_overrides(raw_dir: Path) -> tuple[dict[str, dict], list[OverrideProblem
         overrides, problems = read_manifest(manifest)
     sources = dict.fromkeys(overrides, MANIFEST)
     present = set()
-    for entry in walk_raw_folder(raw_dir):
+    for entry in walk_raw_folder(raw_dir) if entries is None else entries:
         present.add(entry.source_path)
         if not entry.error and entry.path.name == MANIFEST and entry.source_path != MANIFEST:
             problems.append(OverrideProblem(entry.source_path, None, f"{entry.source_path}: only the raw folder's "
