@@ -114,6 +114,10 @@ TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "source_path": pl.String(),
         "override_key": pl.String(),
         "code_version": pl.String(),
+        # the file as it was hashed: a later run re-hashes it only when its size or modification time changed
+        "source_sha256": pl.String(),
+        "size": pl.Int64(),
+        "mtime_ns": pl.Int64(),
     },
 }
 

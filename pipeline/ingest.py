@@ -288,10 +288,7 @@ def batch_tables(jobs: list[Job], timings: dict[str, float] | None = None) -> di
     extraction = extract_tables(reports)
     t2 = time.perf_counter()
     issues = validate(reports, extraction, cross_year=False)
-    state = frames.frame("ingest_state", [
-        {"report_id": job.raw.report_id, "source_path": job.raw.source_path, "override_key": job.override_key,
-         "code_version": code_version()} for job in jobs
-    ])
+    state = frames.frame("ingest_state", [_state_row(job) for job in jobs])
     tables = {
         "reports": build_reports_frame(reports, extraction, issues),
         "report_sections": sections,
@@ -303,14 +300,20 @@ def batch_tables(jobs: list[Job], timings: dict[str, float] | None = None) -> di
     return tables
 
 
+def _state_row(job: Job) -> dict:
+    """What the warehouse remembers of a file, so the next run can tell whether it changed."""
+    raw = job.raw
+    return {"report_id": raw.report_id, "source_path": raw.source_path, "override_key": job.override_key,
+            "code_version": code_version(), "source_sha256": None if raw.error else raw.sha256,
+            "size": raw.size, "mtime_ns": raw.mtime_ns}
+
+
 def failed_batch_tables(job: Job, sentence: str) -> dict[str, pl.DataFrame]:
     """The rows of a report whose processing crashed its worker: a failed report, so nothing is lost."""
     row = _report_row(job.raw, status="failed", error=sentence)
     return {
         "reports": frames.frame("reports", [row]),
-        "ingest_state": frames.frame("ingest_state", [{
-            "report_id": job.raw.report_id, "source_path": job.raw.source_path,
-            "override_key": job.override_key, "code_version": code_version()}]),
+        "ingest_state": frames.frame("ingest_state", [_state_row(job)]),
     }
 
 

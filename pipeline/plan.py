@@ -43,9 +43,11 @@ def fingerprint(jobs: list[Job]) -> str:
 
 def plan_run(raw_dir: Path, state: pl.DataFrame | None) -> RunPlan:
     entries = list(walk_raw_folder(raw_dir))  # listed once: the files and their overrides come from one walk
-    jobs = plan_jobs(discover_raw_files(raw_dir, entries), raw_dir, entries)
-    print_ = fingerprint(jobs)
     version = code_version()
+    known = _known_files(state) if state is not None and state.height and (state["code_version"] == version).all() \
+        else None
+    jobs = plan_jobs(discover_raw_files(raw_dir, entries, known), raw_dir, entries)
+    print_ = fingerprint(jobs)
     if state is None or state.height and (state["code_version"] != version).any():
         return RunPlan(todo=jobs, full_rebuild=True, fingerprint=print_)
     published = {r["report_id"]: r for r in state.iter_rows(named=True)}
@@ -59,6 +61,15 @@ def plan_run(raw_dir: Path, state: pl.DataFrame | None) -> RunPlan:
     present = {job.raw.report_id for job in jobs}
     gone = [rid for rid in published if rid not in present]
     return RunPlan(todo=todo, gone=gone, renames=renames, unchanged=len(jobs) - len(todo), fingerprint=print_)
+
+
+def _known_files(state: pl.DataFrame) -> dict[str, tuple[int, int, str]]:
+    """source_path → (size, mtime_ns, sha256) of the files the published warehouse was built from."""
+    if "mtime_ns" not in state.columns:
+        return {}
+    seen = state.drop_nulls(["size", "mtime_ns", "source_sha256"])
+    return {path: (size, mtime, sha) for path, size, mtime, sha in
+            seen.select("source_path", "size", "mtime_ns", "source_sha256").iter_rows()}
 
 
 def batches(jobs: list[Job], size: int) -> list[list[Job]]:

@@ -242,3 +242,23 @@ def test_disk_full_while_publishing_keeps_the_previous_warehouse(tmp_path, monke
     assert "could not be written (No space left on device)" in err and "Traceback" not in err
     assert snapshot(wh) == before
     assert [p.name for p in tmp_path.iterdir() if ".staging" in p.name or ".parts" in p.name] == []
+
+
+def test_planning_reads_only_files_whose_size_or_time_changed(tmp_path, monkeypatch):
+    raw = raw_folder(tmp_path)
+    wh = tmp_path / "ogi.duckdb"
+    run_pipeline(raw, wh)
+    touched = raw / "zone_2024.html"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))  # same bytes, new time
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def counting(path, *args, **kwargs):
+        if path.parent == raw:
+            read.append(path.name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    result = run_pipeline(raw, wh)
+    assert read == ["zone_2024.html"]  # hashed again, found unchanged: nothing to do
+    assert not result.published and result.plan.unchanged == 8

@@ -36,6 +36,8 @@ class RawFile:
     source_path: str  # relative to the raw folder, POSIX separators, printable (see printable_path)
     sha256: str  # of the bytes; of path and error when the bytes cannot be read (see failed_entry)
     error: str | None = None
+    size: int | None = None  # the file's size and modification time when it was hashed (see discover_raw_files)
+    mtime_ns: int | None = None
 
     @property
     def report_id(self) -> str:
@@ -143,19 +145,34 @@ def is_report_candidate(entry: Entry) -> bool:
     return name not in NOT_REPORTS and not name.endswith(OVERRIDE_SUFFIX)
 
 
-def discover_raw_files(raw_dir: Path, entries: Iterable[Entry] | None = None) -> list[RawFile]:
+#: what a previous run knew of a file: source_path → (size, mtime_ns, sha256)
+Known = dict[str, tuple[int, int, str]]
+
+
+def discover_raw_files(raw_dir: Path, entries: Iterable[Entry] | None = None, known: Known | None = None,
+                       ) -> list[RawFile]:
     """Every candidate report below raw_dir, sorted by source_path, with its content hash; entries that
     cannot be reports come with an `error` so the ingest records them (never raises for one bad entry).
-    `entries`: the folder's walk, when the caller has it already (the overrides read the same walk)."""
+
+    `entries`: the folder's walk, when the caller has it already (the overrides read the same walk).
+    `known`: size, modification time and hash of each file as the last run saw it; a file whose size and
+    modification time (nanoseconds) are unchanged is not read and hashed again, as git and rsync do, so a
+    nightly run over an unchanged national corpus costs a stat per file, not a read of every byte."""
+    known = known or {}
     files = []
     for entry in walk_raw_folder(raw_dir) if entries is None else entries:
         if entry.error:
             files.append(failed_entry(entry.path, entry.source_path, entry.error))
         elif is_report_candidate(entry):
             try:
-                digest = hashlib.sha256(entry.path.read_bytes()).hexdigest()
+                st = os.stat(entry.path)
+                seen = known.get(entry.source_path)
+                if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
+                    digest = seen[2]
+                else:
+                    digest = hashlib.sha256(entry.path.read_bytes()).hexdigest()
             except OSError as exc:
                 files.append(failed_entry(entry.path, entry.source_path, f"cannot be read ({exc.strerror})"))
                 continue
-            files.append(RawFile(entry.path, entry.source_path, digest))
+            files.append(RawFile(entry.path, entry.source_path, digest, size=st.st_size, mtime_ns=st.st_mtime_ns))
     return sorted(files, key=lambda f: f.source_path)

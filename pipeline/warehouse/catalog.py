@@ -135,6 +135,10 @@ COLUMN_COMMENTS: dict[str, dict[str, str]] = {
         "override_key": "A hash of the metadata override applied to the file ('' when none): a changed override "
                         "re-processes the file.",
         "code_version": "A hash of the pipeline's code that built the report: new code re-processes every report once.",
+        "source_sha256": "Full sha256 of the file's bytes when it was last hashed; NULL when it could not be read.",
+        "size": "The file's size in bytes when it was hashed.",
+        "mtime_ns": "The file's modification time (ns since the epoch) when it was hashed: a file whose size and "
+                    "modification time are unchanged is not read again to plan a run.",
     },
     "code_labels": {
         "table_name": "The fact table whose column holds the code.",
