@@ -44,6 +44,9 @@ _DUCKDB_TYPES = {
     pl.Boolean: "BOOLEAN",
 }
 
+#: DuckDB's memory while publishing (it spills to a temporary file next to the staging file beyond this)
+PUBLISH_MEMORY_LIMIT = "512MB"
+
 TABLE_ORDER = ("reports", "report_sections", *frames.FACT_TABLES, "validation_issues", "ingest_state")
 #: tables whose rows belong to one report (all of them: every table has report_id)
 REPORT_TABLES = TABLE_ORDER
@@ -227,6 +230,9 @@ def publish(path: Path, changes: Changes) -> dict[str, int]:
         if path.exists() and not changes.full_rebuild:
             shutil.copyfile(path, staging)
         with connect(staging) as con:
+            # DuckDB would keep up to 80 % of the machine's memory as cache while loading a national corpus;
+            # bounded, it writes through to the file instead, so memory does not grow with the corpus
+            con.execute(f"SET memory_limit = '{PUBLISH_MEMORY_LIMIT}'")
             con.execute("SET preserve_insertion_order = false")
             con.execute("BEGIN TRANSACTION")
             _apply(con, changes)
