@@ -29,12 +29,9 @@ from pipeline.tables.flat import (
 )
 from pipeline.tables.flat_text import FLAT, segments
 from pipeline.tables.grid import Row
-from pipeline.tables.labels import APPLICANT_ORDER, LABELS, match, squeeze
+from pipeline.tables.labels import APPLICANT_ORDER, match, measure_spans, squeeze
 from pipeline.tables.legacy_labels import ENTRIES_BY_KEY, label_key, lookup_code
 
-_MEASURES = tuple(
-    (label, re.compile("|".join(f"(?:{p})" for p in label.patterns))) for label in LABELS if label.kind == "measure"
-)
 _NOTE = re.compile(r"^[（(][^（）()]*[)）]")
 #: units printed in legacy tables' 计量单位 column, longest first (the unit is glued to the label in flat text)
 LEGACY_UNITS = ("人次", "万元", "条", "件", "个", "次", "人", "元", "项", "篇", "期", "场", "家")
@@ -103,14 +100,9 @@ def _header_and_item(label: str) -> tuple[tuple[str, ...], tuple, str]:
     """A flat table-二 label `第二十条…信息内容本年收费金额（单位:万元）行政事业性收费` → measure cells, their labels
     and the item (a label without measures is an item under the measures above it)."""
     key = squeeze(label)
-    found = []
-    for measure, pattern in _MEASURES:
-        m = pattern.search(key)
-        if m is not None and not any(m.start() < e and s < m.end() for s, e, _ in found):
-            found.append((m.start(), m.end(), measure))
+    found = measure_spans(key)
     if not found:
         return (), (), key
-    found.sort(key=lambda f: f[0])
     cells = [key[s : found[i + 1][0]] for i, (s, _e, _m) in enumerate(found[:-1])]
     start, end, _m = found[-1]
     note = _NOTE.match(key[end:])

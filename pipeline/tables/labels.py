@@ -200,6 +200,18 @@ def by_code(kind: str, code: str) -> Label:
     return next(label for label in LABELS if label.kind == kind and label.code == code)
 
 
+def measure_spans(text: str) -> list[tuple[int, int, Label]]:
+    """Every table 二 measure named in `text` (whitespace removed), as (start, end, label) in printed order; a later
+    pattern's match that overlaps an earlier one is not another measure (现行有效件数 is one, not two)."""
+    key = squeeze(text)
+    found: list[tuple[int, int, Label]] = []
+    for label, pattern in _compiled("measure"):
+        m = pattern.search(key)
+        if m is not None and not any(m.start() < end and start < m.end() for start, end, _ in found):
+            found.append((m.start(), m.end(), label))
+    return sorted(found, key=lambda t: t[0])
+
+
 def group_rows(group: str, template: str | None = None) -> tuple[str, ...]:
     """The table 三 rows under a （三）…（六） group: their codes carry the group's code as prefix."""
     return tuple(code for code in codes("request_row", template) if code.startswith(f"{group}_"))

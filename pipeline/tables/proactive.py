@@ -9,7 +9,6 @@ sometimes print out of place. Money is stored in yuan, from the unit in the cell
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,15 +19,12 @@ from pipeline.common import extract_issue
 from pipeline.tables.cells import header_unit, read_cell, yuan_value
 from pipeline.tables.flat_tables import unflatten_proactive
 from pipeline.tables.grid import Row, split_text_row
-from pipeline.tables.labels import LABELS, Label, codes, match, squeeze, strip_note
+from pipeline.tables.labels import Label, codes, match, measure_spans, squeeze, strip_note
 from pipeline.tables.layouts import join_cell_lines
 
 TABLE = "fact_proactive_disclosure"
 _NAME = "表二（主动公开政府信息情况）"
 _MAX_ITEM_CHARS = 20
-_MEASURES = tuple(
-    (label, re.compile("|".join(f"(?:{p})" for p in label.patterns))) for label in LABELS if label.kind == "measure"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +36,7 @@ class Header:
 
 
 def _measures_in(cell: str) -> list[tuple[int, Label]]:
-    key = squeeze(cell)
-    found = []
-    for label, pattern in _MEASURES:
-        m = pattern.search(key)
-        if m is not None and not any(m.start() < end and start < m.end() for start, end, _ in found):
-            found.append((m.start(), m.end(), label))
-    return [(start, label) for start, _end, label in sorted(found, key=lambda t: t[0])]
+    return [(start, label) for start, _end, label in measure_spans(cell)]
 
 
 def _read_header(cells: tuple[str, ...]) -> Header | None:
