@@ -1,0 +1,42 @@
+"""The web-page reader's less common paths (pipeline.reading.html), on a real page's metadata table
+(tests/fixtures/variants/meta_html_publisher.html: 发布机构：淮安市生态环境局, read off the page)."""
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.reading.html import html_to_text_and_meta
+
+PAGE = (Path(__file__).parent / "fixtures" / "variants" / "meta_html_publisher.html").read_text("utf-8")
+LABEL_CELL = '<td class="t">发布机构：</td><td>淮安市生态环境局</td>'
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        LABEL_CELL,  # the label in one text node: found through that node's elements
+        '<td class="t"><b>发布</b>机构：</td><td>淮安市生态环境局</td>',  # split over elements: every element tested
+        '<td class="t"><i></i>发布机构：</td><td>淮安市生态环境局</td>',  # the label in a tail text
+        '<td class="t">发布机构：淮安市生态环境局</td><td></td>',  # label and value in one cell
+    ],
+)
+def test_publisher_found_however_the_label_is_split(cells):
+    page = PAGE.replace(LABEL_CELL, cells)
+    assert page != PAGE or cells == LABEL_CELL
+    _text, _encoding, meta = html_to_text_and_meta(page.encode("utf-8"))
+    assert meta["publisher"] == "淮安市生态环境局"
+
+
+def test_gbk_page_reads_the_same_as_utf8():
+    gbk = PAGE.replace("utf-8", "gbk").replace("UTF-8", "gbk").encode("gbk")
+    utf8 = html_to_text_and_meta(PAGE.encode("utf-8"))
+    assert b"gbk" in gbk[:4096] and html_to_text_and_meta(gbk)[0::2] == utf8[0::2]
+
+
+def test_a_table_in_a_cell_is_read_inside_its_cell():
+    page = ("<html><body><div><p>某某局2024年政府信息公开工作年度报告</p><table>"
+            "<tr><td>行政许可<table><tr><td>子表</td></tr></table></td><td>12<br>34</td></tr></table>"
+            "</div></body></html>")
+    text, _encoding, _meta = html_to_text_and_meta(page.encode("utf-8"))
+    rows = [line.split("\ue011")[-1] for line in text.split("\n") if "\t" in line]
+    assert rows == ["行政许可 子表\t12 34"]
