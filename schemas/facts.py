@@ -29,7 +29,7 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from pipeline.common import fmt
-from pipeline.frames import column_types
+from pipeline.frames import TABLE_KEYS, column_types
 from pipeline.tables.labels import (  # noqa: F401  (re-exported: the rules' vocabulary)
     APPLICANT_PARTS,
     BALANCE_ROWS,
@@ -81,10 +81,16 @@ def _side_complete(side: Side, group: list[str]) -> pl.Expr:
     return known == side.n_cells
 
 
-#: the decision from the side columns (see the NULL policy in the module doc)
+def _fails(prefix: str) -> pl.Expr:
+    """The decision from the side columns named `prefix`expected … (see the NULL policy in the module doc)."""
+    e, a = pl.col(f"{prefix}expected"), pl.col(f"{prefix}actual")
+    ec, ac = pl.col(f"{prefix}parts_complete"), pl.col(f"{prefix}printed_complete")
+    return (ec & ac & (e != a)) | (ac & ~ec & (e > a)) | (ec & ~ac & (a > e))
+
+
 _E, _A = pl.col("__expected"), pl.col("__actual")
 _EC, _AC = pl.col("__parts_complete"), pl.col("__printed_complete")
-FAILS = (_EC & _AC & (_E != _A)) | (_AC & ~_EC & (_E > _A)) | (_EC & ~_AC & (_A > _E))
+FAILS = _fails("__")
 
 
 @dataclass(frozen=True)
@@ -106,15 +112,20 @@ class ArithmeticRule:
 
         Staged (helpers, then the four windows, then the decision) so each window runs once.
         """
-        g = ["report_id", *self.group_by]
         if self.prepare:
             frame = frame.with_columns(*self.prepare)
-        return frame.with_columns(
-            __expected=_side_sum(self.parts, g),
-            __actual=_side_sum(self.printed, g),
-            __parts_complete=_side_complete(self.parts, g),
-            __printed_complete=_side_complete(self.printed, g),
-        )
+        return frame.with_columns(self.side_windows("__"))
+
+    def side_windows(self, prefix: str) -> list[pl.Expr]:
+        """The four window columns of the sides, named `prefix`expected, …actual, …parts_complete,
+        …printed_complete (they need the `prepare` columns)."""
+        g = ["report_id", *self.group_by]
+        return [
+            _side_sum(self.parts, g).alias(f"{prefix}expected"),
+            _side_sum(self.printed, g).alias(f"{prefix}actual"),
+            _side_complete(self.parts, g).alias(f"{prefix}parts_complete"),
+            _side_complete(self.printed, g).alias(f"{prefix}printed_complete"),
+        ]
 
     def mask(self, frame: pl.LazyFrame) -> pl.LazyFrame:
         """One boolean column: True for every row except the blamed cell of a failing group.
@@ -221,6 +232,26 @@ REVIEW_RULES = (
 ARITHMETIC_RULES = {r.rule_id: r for r in (*REQUEST_RULES, *REVIEW_RULES)}
 
 
+def table_masks(df: pl.DataFrame, table: str) -> pl.DataFrame:
+    """The masks of every window check of `table` (its unique key and its arithmetic rules), one boolean column
+    per check name, computed in one query.
+
+    The same values as the checks' own masks (`unique_key_mask`, `ArithmeticRule.mask`), but each window
+    grouping (report × row, report × column, the key) is computed once instead of once per check and stage:
+    `validate_tables` hands these to pandera (`pipeline.validation.rules.with_precomputed_masks`)."""
+    rules = [rule for rule in ARITHMETIC_RULES.values() if rule.table == table]
+    frame = df.lazy()
+    prepare = [expr for rule in rules for expr in rule.prepare]
+    if prepare:
+        frame = frame.with_columns(prepare)
+    if rules:
+        frame = frame.with_columns([expr for rule in rules for expr in rule.side_windows(f"__{rule.rule_id}:")])
+    family = MODELS[table][1]
+    masks = [(pl.len().over(list(TABLE_KEYS[table])) == 1).alias(f"{family}.unique_key")]
+    masks += [(~(rule.blamed & _fails(f"__{rule.rule_id}:"))).alias(rule.rule_id) for rule in rules]
+    return frame.select(masks).collect(optimizations=pl.QueryOptFlags(cluster_with_columns=False))
+
+
 def rule_mask(data: PolarsData, rule_id: str) -> pl.LazyFrame:
     """The row-aligned mask of one arithmetic rule, for a pandera dataframe check."""
     return ARITHMETIC_RULES[rule_id].mask(data.lazyframe)
@@ -255,7 +286,7 @@ class RequestsModel(pa.DataFrameModel):
     @pa.dataframe_check(name="requests.unique_key")
     def unique_key(cls, data: PolarsData) -> pl.LazyFrame:
         """One row per ["row_code", "applicant"] within a report."""
-        return unique_key_mask(data, ["report_id", "row_code", "applicant"])
+        return unique_key_mask(data, list(TABLE_KEYS["fact_requests"]))
 
     @pa.dataframe_check(name="requests.row_sum")
     def row_sum(cls, data: PolarsData) -> pl.LazyFrame:
@@ -293,7 +324,7 @@ class ReviewModel(pa.DataFrameModel):
     @pa.dataframe_check(name="review.unique_key")
     def unique_key(cls, data: PolarsData) -> pl.LazyFrame:
         """One row per ["proceeding", "outcome"] within a report."""
-        return unique_key_mask(data, ["report_id", "proceeding", "outcome"])
+        return unique_key_mask(data, list(TABLE_KEYS["fact_review_results"]))
 
     @pa.dataframe_check(name="review.sum")
     def review_sum(cls, data: PolarsData) -> pl.LazyFrame:
@@ -318,7 +349,7 @@ class ProactiveModel(pa.DataFrameModel):
     @pa.dataframe_check(name="proactive.unique_key")
     def unique_key(cls, data: PolarsData) -> pl.LazyFrame:
         """One row per ["article", "item", "measure"] within a report."""
-        return unique_key_mask(data, ["report_id", "article", "item", "measure"])
+        return unique_key_mask(data, list(TABLE_KEYS["fact_proactive_disclosure"]))
 
     @pa.dataframe_check(name="proactive.non_negative")
     def non_negative(cls, data: PolarsData) -> pl.LazyFrame:
