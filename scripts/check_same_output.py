@@ -75,7 +75,7 @@ def run_folder(raw: Path, batch: int) -> dict[str, pl.DataFrame]:
 
 def mutate(df: pl.DataFrame, seed: int) -> pl.DataFrame:
     """Break a fact frame the ways the rules look for: values off by one, blank, negative; duplicated rows;
-    unknown codes (the generated corpora are consistent, so without this few rules would fire)."""
+    unknown and blank codes (the generated corpora are consistent, so without this few rules would fire)."""
     if df.height == 0:
         return df
     n = df.height
@@ -85,7 +85,8 @@ def mutate(df: pl.DataFrame, seed: int) -> pl.DataFrame:
         pl.when(draw < 3).then(value + 1).when(draw < 5).then(None).when(draw < 6).then(-value - 1)
         .otherwise(value).alias("value"))
     code = next(c for c in ("row_code", "outcome", "measure", "indicator_code") if c in df.columns)
-    out = out.with_columns(pl.when(draw == 7).then(pl.lit("bogus")).otherwise(pl.col(code)).alias(code))
+    out = out.with_columns(pl.when(draw == 7).then(pl.lit("bogus")).when(draw == 9).then(None)
+                           .otherwise(pl.col(code)).alias(code))
     return pl.concat([out, out.filter(draw == 8)])
 
 
