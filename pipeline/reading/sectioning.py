@@ -109,18 +109,22 @@ def _heading_number(line: str, expected: int) -> int | None:
     return None
 
 
-@lru_cache(maxsize=8192)
 def _heading_shape(line: str) -> tuple[int, bool] | None:
     """What `line` is as a heading wherever it stands: (its number, or 0 for an unnumbered known title; whether
-    its title is a known one), None when it can never be a top-level heading. Remembered: headings and table
-    rows repeat from report to report."""
+    its title is a known one), None when it can never be a top-level heading."""
     if "\t" not in line and "|" not in line and "#" not in line and len(line.strip()) > MAX_HEADING_CHARS:
         return None  # nothing for _clean to cut: a long line is prose (most lines of a report)
     head = line.strip()
     bare = head.lstrip("#")
     if len(head) - len(bare) <= 6 and bare.lstrip()[:1] not in _HEADING_FIRST:
         return None  # what _clean leaves starts with this character: neither a numeral nor a known title
-    text = _clean(line)
+    return _cleaned_shape(_clean(line))
+
+
+@lru_cache(maxsize=4096)
+def _cleaned_shape(text: str) -> tuple[int, bool] | None:
+    """`_heading_shape` of a cleaned line, remembered: headings and the label cells of table rows repeat from
+    report to report (the rest of a table row, cut off by _clean, does not)."""
     if not text or len(text) > MAX_HEADING_CHARS or _SENTENCE.search(text):
         return None
     m = _NUMBERED.match(text)
