@@ -206,6 +206,23 @@ def _quote(sentence: str, m_start: int, m_end: int) -> str:
     return ("…" if lo > 0 else "") + cut + ("…" if lo + len(cut) < len(sentence.rstrip()) else "")
 
 
+#: the tables above as frames, built once (joined per batch): QUANTITIES' terms, FIGURES' readings by rank,
+#: each quantity's table and location
+_TERMS = pl.DataFrame(
+    [(q, src, key, sign, len(spec[2])) for q, spec in QUANTITIES.items() for src, key, sign in spec[2]],
+    schema={"quantity": pl.String, "source": pl.String, "key": pl.String, "sign": pl.Int8, "n_terms": pl.Int32},
+    orient="row",
+)
+_READINGS = pl.DataFrame(
+    [(f.rule_id, q, rank) for f in FIGURES for rank, q in enumerate(f.readings)],
+    schema={"rule_id": pl.String, "quantity": pl.String, "rank": pl.Int32}, orient="row",
+)
+_QUANTITY_INFO = pl.DataFrame(
+    [(q, spec[0], spec[1]) for q, spec in QUANTITIES.items()],
+    schema={"quantity": pl.String, "table_name": pl.String, "location": pl.String}, orient="row",
+)
+
+
 def table_quantities(facts: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """(report_id, quantity, value) for every quantity whose cells are all present and non-blank."""
     cells = []
@@ -226,14 +243,8 @@ def table_quantities(facts: dict[str, pl.DataFrame]) -> pl.DataFrame:
     if not cells:
         return empty
     cells_df = pl.concat(cells).unique(["report_id", "source", "key"], keep="first", maintain_order=True)
-    terms = pl.DataFrame(
-        [(q, src, key, sign, len(spec[2])) for q, spec in QUANTITIES.items() for src, key, sign in spec[2]],
-        schema={"quantity": pl.String, "source": pl.String, "key": pl.String, "sign": pl.Int8,
-                "n_terms": pl.Int32},
-        orient="row",
-    )
     return (
-        cells_df.join(terms, on=["source", "key"])
+        cells_df.join(_TERMS, on=["source", "key"])
         .group_by("report_id", "quantity")
         .agg((pl.col("value") * pl.col("sign")).sum().alias("value"),
              pl.col("value").count().alias("n_known"), pl.col("n_terms").first())
@@ -251,18 +262,10 @@ def check_narrative(
         return frames.empty("validation_issues")
     stated_df = pl.DataFrame(stated, schema={"report_id": pl.String, "rule_id": pl.String,
                                              "stated": pl.Int64, "sentence": pl.String})
-    readings = pl.DataFrame(
-        [(f.rule_id, q, rank) for f in FIGURES for rank, q in enumerate(f.readings)],
-        schema={"rule_id": pl.String, "quantity": pl.String, "rank": pl.Int32}, orient="row",
-    )
-    quantity_info = pl.DataFrame(
-        [(q, spec[0], spec[1]) for q, spec in QUANTITIES.items()],
-        schema={"quantity": pl.String, "table_name": pl.String, "location": pl.String}, orient="row",
-    )
     compared = (
-        stated_df.join(readings, on="rule_id")
+        stated_df.join(_READINGS, on="rule_id")
         .join(table_quantities(facts), on=["report_id", "quantity"])
-        .join(quantity_info, on="quantity")
+        .join(_QUANTITY_INFO, on="quantity")
         .sort("rank")
         .group_by("report_id", "rule_id", "stated", maintain_order=True)
         .agg(pl.all().first(), (pl.col("value") == pl.col("stated")).any().alias("matches"))
