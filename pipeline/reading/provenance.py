@@ -63,7 +63,8 @@ def attach_origins(facts: pl.DataFrame, origins: pl.DataFrame) -> pl.DataFrame:
         return facts
     columns = facts.columns
     return (
-        facts.drop("page", "table_no", "row_no")
+        facts.rechunk()  # a batch's facts arrive as one chunk per report: the join runs ~2x faster on one
+        .drop("page", "table_no", "row_no")
         .join(origins, on=["report_id", "line"], how="left", maintain_order="left")
         .select(columns)
     )
