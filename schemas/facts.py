@@ -112,9 +112,16 @@ class ArithmeticRule:
 
         Staged (helpers, then the four windows, then the decision) so each window runs once.
         """
-        if self.prepare:
-            frame = frame.with_row_index(ROW_POSITION).with_columns(*self.prepare)
-        return frame.with_columns(self.side_windows("__"))
+        return self.prepared(frame).with_columns(self.side_windows("__"))
+
+    def prepared(self, frame: pl.LazyFrame | pl.DataFrame):
+        """`frame` plus the helper columns of `prepare` (and the ROW_POSITION they may use)."""
+        if not self.prepare:
+            return frame
+        names = frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
+        if ROW_POSITION not in names:
+            frame = frame.with_row_index(ROW_POSITION)
+        return frame.with_columns(*self.prepare)
 
     def side_windows(self, prefix: str) -> list[pl.Expr]:
         """The four window columns of the sides, named `prefix`expected, …actual, …parts_complete,
@@ -198,10 +205,12 @@ REQUEST_RULES = (
         parts=Side(_row.is_in(["new_received", "carried_over"]), 2, "new_received + carried_over ="),
         printed=Side(_row.is_in(["total_processed", "carried_forward"]), 2, "total_processed + carried_forward"),
         blamed=pl.col("__first_balance_row"),  # any of the four rows may be the one missing
-        prepare=(  # the first of the four rows in its column: the least row position (a cum_sum window is slow)
-            (_row.is_in(BALANCE_ROWS) & (pl.col(ROW_POSITION) == pl.when(_row.is_in(BALANCE_ROWS))
-                                         .then(pl.col(ROW_POSITION)).min().over("report_id", "applicant")))
-            .alias("__first_balance_row"),
+        prepare=(  # the first of the four rows in its column: the least row position (a cum_sum window is slow);
+            # NULL where the row code is (as `is_in & (cum_sum == 1)` gave)
+            pl.when(_row.is_not_null()).then(
+                _row.is_in(BALANCE_ROWS) & (pl.col(ROW_POSITION) == pl.when(_row.is_in(BALANCE_ROWS))
+                                            .then(pl.col(ROW_POSITION)).min().over("report_id", "applicant"))
+            ).alias("__first_balance_row"),
         ),
         location=fmt("applicant={}", _app),
         subject=fmt("Table 三 column {} (第一项加第二项之和，等于第三项加第四项之和)", _app),
