@@ -182,6 +182,18 @@ def conform(df: pl.DataFrame, table: str) -> pl.DataFrame:
 
 
 def concat(table: str, frames: Iterable[pl.DataFrame]) -> pl.DataFrame:
-    """Concatenate frames of one table type (possibly none)."""
-    frames = [conform(f, table) for f in frames if f is not None and f.height]
-    return pl.concat(frames, how="vertical") if frames else empty(table)
+    """Concatenate frames of one table type (possibly none).
+
+    When the frames already share the table's schema (those built by `frame()`: one per report), the schema is
+    checked once on the result (a strict vertical concat fails on any difference) instead of once per frame
+    (~25 µs each: 500 reports' frames cost more to check than to concatenate)."""
+    frames = [f for f in frames if f is not None and f.height]
+    if not frames:
+        return empty(table)
+    try:
+        joined = pl.concat(frames, how="vertical")
+    except pl.exceptions.PolarsError:
+        joined = None
+    if joined is not None and joined.schema == TABLE_SCHEMAS[table]:
+        return joined
+    return pl.concat([conform(f, table) for f in frames], how="vertical")

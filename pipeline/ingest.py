@@ -243,7 +243,8 @@ def extract_tables(reports: Iterable[ReportText], progress: Progress | None = No
 def validate(reports: list[ReportText], extraction: Extraction, cross_year: bool = True) -> pl.DataFrame:
     """Validation issues: extraction's own, the arithmetic and narrative rules, the legacy sums, and (unless
     `cross_year` is False, as in batches whose neighbours are elsewhere) the cross-year rules."""
-    report_frame = build_reports_frame(reports, extraction, frames.empty("validation_issues"))
+    report_frame = (build_reports_frame(reports, extraction, frames.empty("validation_issues")) if cross_year
+                    else None)  # only the cross-year rules read it
     texts = {r.row["report_id"]: r.text for r in reports if r.text is not None}
     return frames.concat(
         "validation_issues",

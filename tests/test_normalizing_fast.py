@@ -60,3 +60,19 @@ def test_script_detection_equals_counting_one_by_one():
 ])
 def test_long_texts(text):
     assert detect_script(text) == _reference_script(text)
+
+
+def test_count_han_is_the_regex_count():
+    """count_han (UTF-8 lead bytes) counts exactly what the _HAN regex matches, around the block's edges too."""
+    import random
+
+    from pipeline.reading.normalizing import _HAN, count_han
+
+    edges = [0x3FFF, 0x4000, 0x4DB5, 0x4DFF, 0x4E00, 0x4E01, 0x9FFF, 0xA000, 0xD7FF, 0xE000, 0x7F, 0x80, 0x7FF,
+             0x800, 0xFFFF, 0x10000, 0x1F600]
+    rng = random.Random(0)
+    for _ in range(3000):
+        text = "".join(chr(rng.choice(edges) if rng.random() < 0.5 else rng.randint(0, 0x2FFFF))
+                       for _ in range(rng.randint(0, 40)))
+        text = "".join(c for c in text if not 0xD800 <= ord(c) <= 0xDFFF) + ("\ud800" if rng.random() < 0.1 else "")
+        assert count_han(text) == _HAN.subn("", text)[1], repr(text)

@@ -96,13 +96,44 @@ HEADING_LINES = 12  # crawler text runs chrome, title and 来源 into the first 
 
 
 def _lines(text: str) -> list[str]:
-    return [ln.strip().lstrip("#").strip() for ln in text.split("\n") if ln.strip()]
+    return [_bare(ln) for ln in text.split("\n") if ln.strip()]
+
+
+def _bare(line: str) -> str:
+    return line.strip().lstrip("#").strip()
+
+
+def _first_lines(text: str, n: int) -> list[str]:
+    """`_lines(text)[:n]`, reading only as far into the text as it needs."""
+    out: list[str] = []
+    start = 0
+    while len(out) < n and start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        line = text[start:end]
+        if line.strip():
+            out.append(_bare(line))
+        start = end + 1
+    return out
+
+
+def _last_lines(text: str, n: int) -> list[str]:
+    """`_lines(text)[-n:]`, reading only as far back from the end as it needs."""
+    out: list[str] = []
+    end = len(text)
+    while len(out) < n and end >= 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if line.strip():
+            out.append(_bare(line))
+        end = start - 1
+    return out[::-1]
 
 
 def title_block(text: str) -> str:
     """The top lines before the first sentence, joined (titles break over lines: 株洲市 / 2019年…报告)."""
     block = []
-    for line in _lines(text)[:TITLE_LINES]:
+    for line in _first_lines(text, TITLE_LINES):
         line = _TITLE_PREFIXES.sub("", line)
         if _SENTENCE.search(_CITATIONS.sub("", line)):
             break
@@ -129,10 +160,10 @@ def _views(text: str, page: Mapping[str, str]) -> dict[str, Callable[[], str]]:
         "page_title": lambda: _squeeze(page.get("title", "")),
         "page_meta": lambda: _squeeze(page.get("publisher", "")),
         "heading": lambda: _CITATIONS.sub("", _squeeze("".join(
-            _TITLE_PREFIXES.sub("", ln) for ln in _lines(text)[:HEADING_LINES]))),
+            _TITLE_PREFIXES.sub("", ln) for ln in _first_lines(text, HEADING_LINES)))),
         "opening": lambda: _CITATIONS.sub("", text[:OPENING_CHARS]),
         "opening_squeezed": lambda: _CITATIONS.sub("", _squeeze(text[:OPENING_CHARS])),
-        "ending": lambda: "\n".join(_lines(text)[-ENDING_LINES:]),
+        "ending": lambda: "\n".join(_last_lines(text, ENDING_LINES)),
     }
 
 

@@ -39,11 +39,20 @@ class ReportMetadata:
     region: str | None = None
 
 
+def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern:
+    """Any of the markers, with any whitespace between its characters: a marker is found here exactly when it is
+    in the text with its whitespace removed (PDF and web text split labels), without building that text."""
+    assert not any(c.isspace() for marker in markers for c in marker)
+    return re.compile("|".join(r"\s*".join(map(re.escape, marker)) for marker in markers))
+
+
+_TEMPLATE_PATTERNS = tuple((template, _marker_pattern(markers)) for template, markers in TEMPLATE_MARKERS)
+
+
 def infer_template(text: str, year: int | None) -> str:
     """The template from the tables' column labels; the year decides when no table label is found."""
-    compact = re.sub(r"\s+", "", text)
-    for template, markers in TEMPLATE_MARKERS:
-        if any(marker in compact for marker in markers):
+    for template, pattern in _TEMPLATE_PATTERNS:
+        if pattern.search(text):
             return template
     if year is None or year < 2019:
         return "legacy"

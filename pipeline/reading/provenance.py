@@ -34,14 +34,13 @@ def strip_markers(text: str) -> tuple[str, dict[int, Origin]]:
     if _OPEN not in text:
         return text, {}
     origins: dict[int, Origin] = {}
-    lines = text.split("\n")
-    for number, line in enumerate(lines, start=1):
-        found = _MARKER.search(line)
-        if found is None:
-            continue
-        origins[number] = Origin(*(int(v) if v else None for v in found.groups()))
-        lines[number - 1] = _MARKER.sub("", line)
-    return "\n".join(lines), origins
+    line, counted_to = 1, 0  # one scan for the markers; line numbers by counting line breaks between them
+    for found in _MARKER.finditer(text):
+        line += text.count("\n", counted_to, found.start())
+        counted_to = found.start()
+        if line not in origins:  # a line's first marker is its origin
+            origins[line] = Origin(*(int(v) if v else None for v in found.groups()))
+    return _MARKER.sub("", text), origins
 
 
 def origins_frame(by_report: dict[str, dict[int, Origin]]) -> pl.DataFrame:
@@ -64,7 +63,8 @@ def attach_origins(facts: pl.DataFrame, origins: pl.DataFrame) -> pl.DataFrame:
         return facts
     columns = facts.columns
     return (
-        facts.drop("page", "table_no", "row_no")
+        facts.rechunk()  # a batch's facts arrive as one chunk per report: the join runs ~2x faster on one
+        .drop("page", "table_no", "row_no")
         .join(origins, on=["report_id", "line"], how="left", maintain_order="left")
         .select(columns)
     )

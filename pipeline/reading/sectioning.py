@@ -14,7 +14,9 @@ section 0 with no heading, so nothing of the report is dropped.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
+from functools import lru_cache
 
 NUMERALS = "一二三四五六七八九十"
 
@@ -73,19 +75,56 @@ def numeral_value(numeral: str) -> int:
     return NUMERALS.index(numeral) + 1
 
 
+#: what `\s` matches (str.isspace), for cutting a line's tail without the regex
+_WHITESPACE = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+
+
+def _cut_tail(line: str) -> str:
+    """`_TAIL.sub("", line)` without the regex (it is tried at every position of a table row): the line up to
+    its first TAB or to the trailing run of spaces and `|` when that run holds a `|`, whichever comes first."""
+    tab = line.find("\t")
+    cut = len(line) if tab == -1 else tab
+    if "|" in line:
+        run_start = len(line.rstrip(_WHITESPACE + "|"))
+        if "|" in line[run_start:]:
+            cut = min(cut, run_start)
+    return line[:cut]
+
+
 def _clean(line: str) -> str:
-    return _TAIL.sub("", _MARKDOWN.sub("", line.strip())).strip()
+    line = line.strip()
+    if line.startswith("#"):
+        line = _MARKDOWN.sub("", line)
+    return _cut_tail(line).strip()
 
 
 def _heading_number(line: str, expected: int) -> int | None:
     """The heading's number if `line` is the next top-level heading, 0 for an unnumbered known title."""
+    shape = _heading_shape(line)
+    if shape is None:
+        return None
+    number, known_title = shape
+    if number == 0 or number == expected or (number == expected + 1 and known_title):
+        return number
+    return None
+
+
+def _heading_shape(line: str) -> tuple[int, bool] | None:
+    """What `line` is as a heading wherever it stands: (its number, or 0 for an unnumbered known title; whether
+    its title is a known one), None when it can never be a top-level heading."""
     if "\t" not in line and "|" not in line and "#" not in line and len(line.strip()) > MAX_HEADING_CHARS:
         return None  # nothing for _clean to cut: a long line is prose (most lines of a report)
     head = line.strip()
     bare = head.lstrip("#")
     if len(head) - len(bare) <= 6 and bare.lstrip()[:1] not in _HEADING_FIRST:
         return None  # what _clean leaves starts with this character: neither a numeral nor a known title
-    text = _clean(line)
+    return _cleaned_shape(_clean(line))
+
+
+@lru_cache(maxsize=4096)
+def _cleaned_shape(text: str) -> tuple[int, bool] | None:
+    """`_heading_shape` of a cleaned line, remembered: headings and the label cells of table rows repeat from
+    report to report (the rest of a table row, cut off by _clean, does not)."""
     if not text or len(text) > MAX_HEADING_CHARS or _SENTENCE.search(text):
         return None
     m = _NUMBERED.match(text)
@@ -97,33 +136,54 @@ def _heading_number(line: str, expected: int) -> int | None:
         title = m.group(2)
         if title.startswith(TABLE_ROW_LABELS):
             return None
-        if number == expected or (number == expected + 1 and title.replace(" ", "") in KNOWN_SECTION_TITLES):
-            return number
-        return None
+        return number, title.replace(" ", "") in KNOWN_SECTION_TITLES
     if text.replace(" ", "") in KNOWN_SECTION_TITLES:
-        return 0
+        return 0, True
     return None
 
 
+#: the start of a line `_heading_number` does not turn down at once (a numeral or a known title's first
+#: character after up to six `#` marks and spaces, or more than six marks): only these lines are looked at
+_CANDIDATE = rf"[^\S\n]*(?:#{{0,6}}[^\S\n]*[{''.join(sorted(_HEADING_FIRST))}]|#{{7}})"
+_CANDIDATE_FIRST_LINE = re.compile(_CANDIDATE)
+#: the same after a line break (a pattern that starts with a literal is scanned for fast; `^` is tried everywhere),
+#: with a one-character look-ahead that turns most lines down at once
+_CANDIDATE_LINE = re.compile(rf"\n(?=[\s#{''.join(sorted(_HEADING_FIRST))}])" + _CANDIDATE)
+
+
+def _candidate_starts(text: str) -> list[int]:
+    """Where each candidate heading line starts in `text`, in order."""
+    starts = [m.start() + 1 for m in _CANDIDATE_LINE.finditer(text)]
+    return [0, *starts] if _CANDIDATE_FIRST_LINE.match(text) else starts
+
+
 def split_sections(text: str) -> list[Section]:
-    """The report as (ordinal, heading, body) sections; section 0 holds any text before the first heading."""
+    """The report as (ordinal, heading, body) sections; section 0 holds any text before the first heading.
+
+    Only candidate lines (`_candidate_starts`, found by one regex scan) are tested as headings; a section's body
+    is the text between its heading line and the next, sliced, not rebuilt line by line."""
     sections: list[Section] = []
     heading: str | None = None
-    body: list[str] = []
+    body_start = 0  # where the current section's body begins in `text`
     expected = 1
-    for line in text.split("\n"):
-        number = None if heading in APPENDIX_HEADINGS else _heading_number(line, expected)
+    for start in _candidate_starts(text):
+        if heading in APPENDIX_HEADINGS:
+            break  # after 八、附表 numbered lines are the appendix table's rows
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        line = text[start:end]
+        number = _heading_number(line, expected)
         if number is None:
-            body.append(line)
             continue
-        if heading is not None or any(b.strip() for b in body):
-            sections.append(Section(len(sections), heading, "\n".join(body).strip("\n")))
+        body = text[body_start:max(body_start, start - 1)]
+        if heading is not None or body.strip():
+            sections.append(Section(len(sections), heading, body.strip("\n")))
         elif not sections:
             sections.append(Section(0, None, ""))
         heading = _clean(line)
-        body = []
+        body_start = end + 1
         expected = (number or expected) + 1
-    sections.append(Section(len(sections), heading, "\n".join(body).strip("\n")))
+    sections.append(Section(len(sections), heading, text[body_start:].strip("\n")))
     if sections[0].heading is None and not sections[0].body:
         sections = [Section(i, s.heading, s.body) for i, s in enumerate(sections[1:], start=1)]
     return sections

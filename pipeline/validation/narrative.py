@@ -21,7 +21,6 @@ else (网民留言, 信箱, 信访, 热线, 审批窗口 …) is ignored; 办结
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
@@ -109,36 +108,43 @@ class Figure:
     tail: re.Pattern  # the same, anchored at the end of the text it searches
     readings: tuple[str, ...]  # QUANTITIES keys, most likely first
     needs_application: bool = False  # the sentence must speak of 申请
+    literal: str = ""  # a string every match contains: a window without it is not searched
 
 
-def _figure(name: str, phrase: str, gap: int, readings: tuple[str, ...], needs_application: bool = False) -> Figure:
+def _figure(name: str, phrase: str, gap: int, readings: tuple[str, ...], needs_application: bool = False,
+            literal: str = "") -> Figure:
     source = rf"{phrase}(?P<gap>{_GAP}{{0,{gap}}}?){_NUMBER}"
-    return Figure(f"narrative.{name}", re.compile(source), re.compile(source + r"\Z"), readings, needs_application)
+    return Figure(f"narrative.{name}", re.compile(source), re.compile(source + r"\Z"), readings, needs_application,
+                  literal)
 
 
 FIGURES: tuple[Figure, ...] = (
     _figure("received", rf"(?:收到|受理|新收)(?:{_GAP}{{0,12}}?)申请", 6,
-            ("new_received", "received_incl_carried", "legacy:requests.received")),
-    _figure("carried_over", r"(?:上一?年度?|\d{4}年度?)结转(?![至到下])", 14, ("carried_over",)),
+            ("new_received", "received_incl_carried", "legacy:requests.received"), literal="申请"),
+    _figure("carried_over", r"(?:上一?年度?|\d{4}年度?)结转(?![至到下])", 14, ("carried_over",), literal="结转"),
     _figure("closed", r"(?<!按时)(?<!延期)(?<!并)办结", 6,
-            ("total_processed", "closed_new_only", "legacy:requests.closed"), needs_application=True),
-    _figure("carried_forward", r"结转(?:至|到)?(?:下一?年度?|\d{4}年度?)", 8, ("carried_forward",)),
+            ("total_processed", "closed_new_only", "legacy:requests.closed"), needs_application=True,
+            literal="办结"),
+    _figure("carried_forward", r"结转(?:至|到)?(?:下一?年度?|\d{4}年度?)", 8, ("carried_forward",), literal="结转"),
     _figure("disclosed_and_partial", r"(?<!不)(?:予以公开|同意公开)(?:及|和|与|、)部分公开", 3,
-            ("disclosed_and_partial",)),
+            ("disclosed_and_partial",), literal="部分公开"),
     _figure("disclosed", r"(?<!不)(?:予以公开|同意公开)(?![及和与、])", 3,
-            ("disclosed", "legacy:requests.answered.granted")),
+            ("disclosed", "legacy:requests.answered.granted"), literal="公开"),
     _figure("partially_disclosed", r"(?<![及和与、])(?:同意)?部分公开", 3,
-            ("partially_disclosed", "legacy:requests.answered.partially_granted")),
-    _figure("withheld", r"(?:不予公开|不同意公开)", 3, ("withheld", "legacy:requests.answered.denied")),
-    _figure("unavailable", r"无法提供", 3, ("unavailable",)),
-    _figure("not_processed", r"不予处理", 3, ("not_processed",)),
-    _figure("other_processing", r"其他处理", 3, ("other_single", "other_three")),
-    _figure("review", r"行政复议", 6, ("review_total", "legacy:review.total")),
-    _figure("litigation", r"行政诉讼", 6, ("litigation_total", "litigation_direct", "legacy:litigation.total")),
+            ("partially_disclosed", "legacy:requests.answered.partially_granted"), literal="部分公开"),
+    _figure("withheld", r"(?:不予公开|不同意公开)", 3, ("withheld", "legacy:requests.answered.denied"),
+            literal="公开"),
+    _figure("unavailable", r"无法提供", 3, ("unavailable",), literal="无法提供"),
+    _figure("not_processed", r"不予处理", 3, ("not_processed",), literal="不予处理"),
+    _figure("other_processing", r"其他处理", 3, ("other_single", "other_three"), literal="其他处理"),
+    _figure("review", r"行政复议", 6, ("review_total", "legacy:review.total"), literal="行政复议"),
+    _figure("litigation", r"行政诉讼", 6, ("litigation_total", "litigation_direct", "legacy:litigation.total"),
+            literal="行政诉讼"),
 )
 NARRATIVE_RULES = tuple(f.rule_id for f in FIGURES)
 
-_SENTENCE_END = re.compile(r"[。!?！？]")
+_SENTENCE_END_CHARS = "。!?！？"
+_SENTENCE_END = re.compile(f"[{_SENTENCE_END_CHARS}]")
 QUOTE_CHARS = 90
 
 
@@ -152,7 +158,6 @@ def stated_figures(text: str) -> list[dict]:
     at the 件), which keeps this at ~0.3 ms per report (a regex scan of the whole text per figure cost 3x more).
     """
     flat = text.replace("\n", " ")  # PDF text wraps mid-sentence; same length, so offsets hold
-    ends = [m.end() for m in _SENTENCE_END.finditer(flat)]
     found, seen = [], set()
     p = flat.find("件")
     while p != -1:
@@ -163,12 +168,13 @@ def stated_figures(text: str) -> list[dict]:
             lo = max(0, p - WINDOW)
             window = flat[lo: p + 1]
             for figure in FIGURES:
+                if figure.literal not in window:
+                    continue
                 m = figure.tail.search(window)
                 if m is None or any(q in m.group("gap") for q in _QUALIFIERS):
                     continue
                 m_start = lo + m.start()
-                i = bisect.bisect_right(ends, m_start)
-                start, end = (ends[i - 1] if i else 0), (ends[i] if i < len(ends) else len(flat))
+                start, end = _sentence_bounds(flat, m_start)
                 sentence = flat[start:end]
                 if any(w in sentence for w in OFF_TOPIC):
                     continue
@@ -184,12 +190,37 @@ def stated_figures(text: str) -> list[dict]:
     return found
 
 
+def _sentence_bounds(flat: str, at: int) -> tuple[int, int]:
+    """Start and end of the sentence holding position `at`: after the last sentence end before it, through the
+    first one at or after it (or the text's ends)."""
+    start = max(flat.rfind(c, 0, at) for c in _SENTENCE_END_CHARS) + 1
+    after = _SENTENCE_END.search(flat, at)
+    return start, after.end() if after else len(flat)
+
+
 def _quote(sentence: str, m_start: int, m_end: int) -> str:
     """The sentence, whitespace collapsed, cut to QUOTE_CHARS around the match."""
     lo = max(0, min(m_start - QUOTE_CHARS // 2, len(sentence) - QUOTE_CHARS))
     cut = sentence[lo: max(m_end, lo + QUOTE_CHARS)]
     cut = re.sub(r"\s+", " ", cut).strip()
     return ("…" if lo > 0 else "") + cut + ("…" if lo + len(cut) < len(sentence.rstrip()) else "")
+
+
+#: the tables above as frames, built once (joined per batch): QUANTITIES' terms, FIGURES' readings by rank,
+#: each quantity's table and location
+_TERMS = pl.DataFrame(
+    [(q, src, key, sign, len(spec[2])) for q, spec in QUANTITIES.items() for src, key, sign in spec[2]],
+    schema={"quantity": pl.String, "source": pl.String, "key": pl.String, "sign": pl.Int8, "n_terms": pl.Int32},
+    orient="row",
+)
+_READINGS = pl.DataFrame(
+    [(f.rule_id, q, rank) for f in FIGURES for rank, q in enumerate(f.readings)],
+    schema={"rule_id": pl.String, "quantity": pl.String, "rank": pl.Int32}, orient="row",
+)
+_QUANTITY_INFO = pl.DataFrame(
+    [(q, spec[0], spec[1]) for q, spec in QUANTITIES.items()],
+    schema={"quantity": pl.String, "table_name": pl.String, "location": pl.String}, orient="row",
+)
 
 
 def table_quantities(facts: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -212,14 +243,8 @@ def table_quantities(facts: dict[str, pl.DataFrame]) -> pl.DataFrame:
     if not cells:
         return empty
     cells_df = pl.concat(cells).unique(["report_id", "source", "key"], keep="first", maintain_order=True)
-    terms = pl.DataFrame(
-        [(q, src, key, sign, len(spec[2])) for q, spec in QUANTITIES.items() for src, key, sign in spec[2]],
-        schema={"quantity": pl.String, "source": pl.String, "key": pl.String, "sign": pl.Int8,
-                "n_terms": pl.Int32},
-        orient="row",
-    )
     return (
-        cells_df.join(terms, on=["source", "key"])
+        cells_df.join(_TERMS, on=["source", "key"])
         .group_by("report_id", "quantity")
         .agg((pl.col("value") * pl.col("sign")).sum().alias("value"),
              pl.col("value").count().alias("n_known"), pl.col("n_terms").first())
@@ -237,18 +262,10 @@ def check_narrative(
         return frames.empty("validation_issues")
     stated_df = pl.DataFrame(stated, schema={"report_id": pl.String, "rule_id": pl.String,
                                              "stated": pl.Int64, "sentence": pl.String})
-    readings = pl.DataFrame(
-        [(f.rule_id, q, rank) for f in FIGURES for rank, q in enumerate(f.readings)],
-        schema={"rule_id": pl.String, "quantity": pl.String, "rank": pl.Int32}, orient="row",
-    )
-    quantity_info = pl.DataFrame(
-        [(q, spec[0], spec[1]) for q, spec in QUANTITIES.items()],
-        schema={"quantity": pl.String, "table_name": pl.String, "location": pl.String}, orient="row",
-    )
     compared = (
-        stated_df.join(readings, on="rule_id")
+        stated_df.join(_READINGS, on="rule_id")
         .join(table_quantities(facts), on=["report_id", "quantity"])
-        .join(quantity_info, on="quantity")
+        .join(_QUANTITY_INFO, on="quantity")
         .sort("rank")
         .group_by("report_id", "rule_id", "stated", maintain_order=True)
         .agg(pl.all().first(), (pl.col("value") == pl.col("stated")).any().alias("matches"))

@@ -126,8 +126,7 @@ def involved_cells(con: duckdb.DuckDBPyConnection, issues: pl.DataFrame) -> dict
         con.unregister("wanted")
         rules = [r for r in ARITHMETIC_RULES.values() if r.table == table]
         for rule in rules:
-            if rule.prepare:
-                facts = facts.with_columns(*rule.prepare)
+            facts = rule.prepared(facts)
         wanted = subset.select(
             "issue_no", "report_id", "rule_id",
             *(pl.col("location").str.extract(rf"(?:^|;)\s*{key}=([^;]+)").str.strip_chars().alias(f"__{key}")

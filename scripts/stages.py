@@ -1,0 +1,73 @@
+"""CPU ms per report for each wrapped function (inclusive), over a generated corpus, one process.
+
+    python scripts/stages.py RAW [BATCH]
+
+(From /work/prof/stages.py, with the reading/validation stages of issue 9 added.)"""
+
+import importlib
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pipeline.ingest as ingest  # noqa: E402
+from pipeline.reading.discovery import discover_raw_files  # noqa: E402
+
+TARGETS = [
+    ("pipeline.reading.files", "html_to_text_and_meta"), ("pipeline.reading.files", "decode_bytes"),
+    ("pipeline.reading.files", "normalize_text"), ("pipeline.reading.files", "strip_markers"),
+    ("pipeline.ingest", "infer_metadata"), ("pipeline.ingest", "is_annual_report"),
+    ("pipeline.ingest", "split_sections"), ("pipeline.ingest", "extract_report_tables"),
+    ("pipeline.ingest", "validate"), ("pipeline.ingest", "build_reports_frame"),
+    ("pipeline.ingest", "attach_origins"), ("pipeline.ingest", "origins_frame"),
+    ("pipeline.validation.rules", "validate_tables"), ("pipeline.validation.rules", "check_narrative"),
+    ("pipeline.ingest", "validate_facts"), ("pipeline.ingest", "check_legacy_indicators"),
+    ("pipeline.frames", "frame"), ("pipeline.frames", "concat"),
+    ("pipeline.ingest", "read_one"), ("pipeline.ingest", "read_report_bytes"),
+    ("pipeline.ingest", "section_reports"), ("pipeline.ingest", "extract_tables"),
+    ("pipeline.ingest", "metadata_issues"),
+]
+acc: dict[str, float] = defaultdict(float)
+cnt: dict[str, int] = defaultdict(int)
+
+
+def wrap(module_name: str, name: str) -> None:
+    module = importlib.import_module(module_name)
+    if not hasattr(module, name):
+        return
+    f = getattr(module, name)
+
+    def timed(*args, **kwargs):
+        t = time.process_time()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            acc[name] += time.process_time() - t
+            cnt[name] += 1
+
+    setattr(module, name, timed)
+
+
+def main() -> None:
+    for module_name, name in TARGETS:
+        wrap(module_name, name)
+    raw = Path(sys.argv[1])
+    jobs = ingest.plan_jobs(discover_raw_files(raw), raw)
+    ingest.batch_tables(jobs[:64])  # warm up (imports, caches)
+    jobs = jobs[64:]
+    acc.clear()
+    cnt.clear()
+    batch = int(sys.argv[2]) if len(sys.argv) > 2 else 256
+    c0 = time.process_time()
+    for i in range(0, len(jobs), batch):
+        ingest.batch_tables(jobs[i:i + batch])
+    total, n = time.process_time() - c0, len(jobs)
+    print(f"total {total / n * 1000:.2f} ms/report over {n}")
+    for name, seconds in sorted(acc.items(), key=lambda kv: -kv[1]):
+        print(f"{name:28s} {seconds / n * 1000:6.2f} ms/report  calls {cnt[name]}")
+
+
+if __name__ == "__main__":
+    main()
