@@ -12,29 +12,37 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipeline import frames
 from pipeline.tables.flat_text import flat_sections, is_flat
 from pipeline.tables.grid import text_rows
 from pipeline.tables.layouts import find_table_sections
-from pipeline.tables.proactive import extract_proactive
-from pipeline.tables.requests import extract_requests
-from pipeline.tables.review import extract_review
+from pipeline.tables.proactive import proactive_records
+from pipeline.tables.requests import requests_records
+from pipeline.tables.review import review_records
 
+#: each table's reader: its section's rows → (fact records, extract.* issues)
 EXTRACTORS = {
-    "fact_proactive_disclosure": extract_proactive,
-    "fact_requests": extract_requests,
-    "fact_review_results": extract_review,
+    "fact_proactive_disclosure": proactive_records,
+    "fact_requests": requests_records,
+    "fact_review_results": review_records,
 }
 
 
 def extract_gov_tables(text: str, report_id: str) -> tuple[dict[str, pl.DataFrame], list[dict]]:
     """The fact frames of tables 二/三/四 (built through pipeline.frames) and the extract.* issues."""
+    records, issues = gov_table_records(text, report_id)
+    return {table: frames.frame(table, rows) for table, rows in records.items()}, issues
+
+
+def gov_table_records(text: str, report_id: str) -> tuple[dict[str, list[dict]], list[dict]]:
+    """The fact records of tables 二/三/四 by table, and the extract.* issues (records, so that the ingest builds
+    each table's frame once per batch rather than once per report)."""
     sections = find_table_sections(text_rows(text))
     if not sections and is_flat(text):  # crawler text: the tables ran together with the prose in one line
         sections = flat_sections(text)
-    facts: dict[str, pl.DataFrame] = {}
+    records: dict[str, list[dict]] = {}
     issues: list[dict] = []
     for table, extract in EXTRACTORS.items():
-        frame, found = extract(sections.get(table, []), report_id)
-        facts[table] = frame
+        records[table], found = extract(sections.get(table, []), report_id)
         issues.extend(found)
-    return facts, issues
+    return records, issues

@@ -16,6 +16,7 @@ together (crawler text) yields no facts and one issue — its numbers are never 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -148,7 +149,14 @@ def _issue(report_id: str, what: str, severity: str, location: str, message: str
 
 
 def extract_legacy_indicators(text: str, report_id: str) -> tuple[dict[str, pl.DataFrame], list[dict]]:
-    """Every indicator row of the report's legacy statistics tables, and the extraction issues found."""
+    """Every indicator row of the report's legacy statistics tables as a frame, and the extraction issues found."""
+    records, issues = legacy_records(text, report_id)
+    return {TABLE: frame(TABLE, records[TABLE])}, issues
+
+
+def legacy_records(text: str, report_id: str) -> tuple[dict[str, list[dict]], list[dict]]:
+    """Every indicator row of the report's legacy statistics tables as records, and the extraction issues found
+    (records, so that the ingest builds the table's frame once per batch rather than once per report)."""
     lines = text.split("\n")
     facts: list[dict] = []
     issues: list[dict] = []
@@ -191,19 +199,20 @@ def extract_legacy_indicators(text: str, report_id: str) -> tuple[dict[str, pl.D
         flat = next((n for n, line in enumerate(lines) if _FLAT_HEADER.search(re.sub(r"\s+", "", line))), None)
         rebuilt, flat_issues = unflatten_legacy(lines[flat], report_id) if flat is not None else (None, [])
         if rebuilt is not None:  # crawler text whose splitting is unique: read it as the table it was
-            facts_again, issues_again = extract_legacy_indicators(rebuilt, report_id)
+            facts_again, issues_again = legacy_records(rebuilt, report_id)
             return facts_again, issues + issues_again
         issues.extend(flat_issues)
         if flat is not None and not flat_issues:
             issues.append(_issue(report_id, "unreadable_table", "error", f"line={flat + 1}",
                                  "a legacy statistics table header is printed but its cells run together "
                                  "without separators; no value was read from it"))
-    df = frame(TABLE, facts)
-    duplicated = (
-        df.filter(pl.col("indicator_code").is_not_null() & pl.col("indicator_code").is_duplicated())
-        .get_column("indicator_code").unique(maintain_order=True).to_list()
-    )
-    for code in duplicated:
+    for code in _duplicated_codes(facts):
         issues.append(_issue(report_id, "duplicate_code", "warning", f"indicator={code}",
                              f"more than one row maps to {code}; sums using it are ambiguous"))
-    return {TABLE: df}, issues
+    return {TABLE: facts}, issues
+
+
+def _duplicated_codes(facts: list[dict]) -> list[str]:
+    """Indicator codes that more than one row maps to, in the order of their first row."""
+    counts = Counter(f["indicator_code"] for f in facts if f["indicator_code"] is not None)
+    return [code for code, n in counts.items() if n > 1]

@@ -92,10 +92,17 @@ def _values(cells: tuple[str, ...], item_col: int, header: Header) -> tuple[str,
 
 
 def extract_proactive(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
-    """fact_proactive_disclosure rows and extract.proactive.* issues for the rows of table 二's section."""
+    """fact_proactive_disclosure as a frame and extract.proactive.* issues for the rows of table 二's section."""
+    records, issues = proactive_records(rows, report_id)
+    return frames.frame(TABLE, records), issues
+
+
+def proactive_records(rows: Sequence[Row], report_id: str) -> tuple[list[dict], list[dict]]:
+    """fact_proactive_disclosure records and extract.proactive.* issues for the rows of table 二's section
+    (records, not a frame: the ingest builds one frame per table for a whole batch)."""
     rows, issues = unflatten_proactive(rows, report_id)  # crawler text: cells split by the arithmetic, or not at all
     if rows is None:
-        return frames.empty(TABLE), issues
+        return [], issues
     records: list[dict] = []
     seen: dict[tuple[str, str], str] = {}
     header: Header | None = None
@@ -163,7 +170,7 @@ def extract_proactive(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame
             })
 
     issues.extend(_completeness(report_id, seen, templates))
-    return frames.frame(TABLE, records), issues
+    return records, issues
 
 
 def _completeness(report_id: str, seen: dict, templates: set[str]) -> list[dict]:

@@ -152,11 +152,18 @@ PLACEMENTS: tuple[Placement, ...] = (_place_by_header, _place_by_own_cells, _pla
 
 
 def extract_requests(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
-    """fact_requests rows and extract.requests.* issues for the rows of table 三's section:
-    classify rows → fill gaps in template order → place values in columns → read the cells."""
+    """fact_requests as a frame and extract.requests.* issues for the rows of table 三's section."""
+    records, issues = requests_records(rows, report_id)
+    return frames.frame(TABLE, records), issues
+
+
+def requests_records(rows: Sequence[Row], report_id: str) -> tuple[list[dict], list[dict]]:
+    """fact_requests records and extract.requests.* issues for the rows of table 三's section:
+    classify rows → fill gaps in template order → place values in columns → read the cells.
+    Records, not a frame: the ingest builds one frame per table for a whole batch."""
     rows, issues = unflatten_requests(rows, report_id)  # crawler text: cells split by the arithmetic, or not at all
     if rows is None:
-        return frames.empty(TABLE), issues
+        return [], issues
     header_rows, entries = classify_rows(rows)
     entries = _fill_gaps_in_template_order(entries)
     unlabelled = [e.row.line for e in entries if e.code is None]
@@ -182,7 +189,7 @@ def extract_requests(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame,
         seen[entry.code] = raw
         records.extend(_read_cells(report_id, entry, raw, issues))
     issues.extend(_completeness(report_id, seen, unlabelled))
-    return frames.frame(TABLE, records), issues
+    return records, issues
 
 
 def classify_rows(rows: Sequence[Row]) -> tuple[list[tuple[str, ...]], list[Entry]]:

@@ -70,10 +70,17 @@ def _outcomes_from_header(header_rows: list[tuple[str, ...]]) -> tuple[str, ...]
 
 
 def extract_review(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
-    """fact_review_results rows and extract.review.* issues for the rows of table 四's section."""
+    """fact_review_results as a frame and extract.review.* issues for the rows of table 四's section."""
+    records, issues = review_records(rows, report_id)
+    return frames.frame(TABLE, records), issues
+
+
+def review_records(rows: Sequence[Row], report_id: str) -> tuple[list[dict], list[dict]]:
+    """fact_review_results records and extract.review.* issues for the rows of table 四's section
+    (records, not a frame: the ingest builds one frame per table for a whole batch)."""
     rows, flat_issues = unflatten_review(rows, report_id)  # crawler text: cells split by the arithmetic, or not at all
     if rows is None:
-        return frames.empty(TABLE), flat_issues
+        return [], flat_issues
     header_rows: list[tuple[str, ...]] = []
     groups: list[tuple[str | None, tuple[str, ...], int]] = []  # (proceeding named above, cells, line)
     hint: str | None = None
@@ -94,13 +101,13 @@ def extract_review(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, l
             hint = proceeding.code
 
     if not groups:
-        return frames.empty(TABLE), [extract_issue(
+        return [], [extract_issue(
             report_id, TABLE, "missing", None, f"{_NAME}: the table was not found or it holds no numbers.",
         )]
     cells = [c for _hint, values, _line in groups for c in values]
     if len(cells) != _CELLS:
         lines = ",".join(str(line) for _h, _v, line in groups)
-        return frames.empty(TABLE), [extract_issue(
+        return [], [extract_issue(
             report_id, TABLE, "ambiguous", f"lines={lines}",
             f"{_NAME}: found {len(cells)} cells where the template has {_CELLS}; no cell was loaded because "
             f"it cannot be told which column each number belongs to.",
@@ -129,4 +136,4 @@ def extract_review(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, l
             "report_id": report_id, "proceeding": proceeding, "outcome": outcome, "value": value, "raw_text": text,
             "line": line,
         })
-    return frames.frame(TABLE, records), issues
+    return records, issues
