@@ -16,33 +16,33 @@ from pipeline import frames
 from pipeline.tables.flat_text import flat_sections, is_flat
 from pipeline.tables.grid import text_rows
 from pipeline.tables.layouts import find_table_sections
-from pipeline.tables.proactive import proactive_records
-from pipeline.tables.requests import requests_records
-from pipeline.tables.review import review_records
+from pipeline.tables.proactive import proactive_columns
+from pipeline.tables.requests import requests_columns
+from pipeline.tables.review import review_columns
 
-#: each table's reader: its section's rows → (fact records, extract.* issues)
+#: each table's reader: its section's rows → (fact rows as frames.Columns, extract.* issues)
 EXTRACTORS = {
-    "fact_proactive_disclosure": proactive_records,
-    "fact_requests": requests_records,
-    "fact_review_results": review_records,
+    "fact_proactive_disclosure": proactive_columns,
+    "fact_requests": requests_columns,
+    "fact_review_results": review_columns,
 }
 
 
 def extract_gov_tables(text: str, report_id: str) -> tuple[dict[str, pl.DataFrame], list[dict]]:
     """The fact frames of tables 二/三/四 (built through pipeline.frames) and the extract.* issues."""
-    records, issues = gov_table_records(text, report_id)
-    return {table: frames.frame(table, rows) for table, rows in records.items()}, issues
+    facts, issues = gov_table_columns(text, report_id)
+    return {table: columns.frame() for table, columns in facts.items()}, issues
 
 
-def gov_table_records(text: str, report_id: str) -> tuple[dict[str, list[dict]], list[dict]]:
-    """The fact records of tables 二/三/四 by table, and the extract.* issues (records, so that the ingest builds
+def gov_table_columns(text: str, report_id: str) -> tuple[dict[str, frames.Columns], list[dict]]:
+    """The fact rows of tables 二/三/四 by table, and the extract.* issues (columns, so that the ingest builds
     each table's frame once per batch rather than once per report)."""
     sections = find_table_sections(text_rows(text))
     if not sections and is_flat(text):  # crawler text: the tables ran together with the prose in one line
         sections = flat_sections(text)
-    records: dict[str, list[dict]] = {}
+    facts: dict[str, frames.Columns] = {}
     issues: list[dict] = []
     for table, extract in EXTRACTORS.items():
-        records[table], found = extract(sections.get(table, []), report_id)
+        facts[table], found = extract(sections.get(table, []), report_id)
         issues.extend(found)
-    return records, issues
+    return facts, issues

@@ -93,17 +93,17 @@ def _values(cells: tuple[str, ...], item_col: int, header: Header) -> tuple[str,
 
 def extract_proactive(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
     """fact_proactive_disclosure as a frame and extract.proactive.* issues for the rows of table 二's section."""
-    records, issues = proactive_records(rows, report_id)
-    return frames.frame(TABLE, records), issues
+    facts, issues = proactive_columns(rows, report_id)
+    return facts.frame(), issues
 
 
-def proactive_records(rows: Sequence[Row], report_id: str) -> tuple[list[dict], list[dict]]:
-    """fact_proactive_disclosure records and extract.proactive.* issues for the rows of table 二's section
-    (records, not a frame: the ingest builds one frame per table for a whole batch)."""
+def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
+    """fact_proactive_disclosure rows and extract.proactive.* issues for the rows of table 二's section
+    (columns, not a frame: the ingest builds one frame per table for a whole batch)."""
+    facts = frames.Columns(TABLE)
     rows, issues = unflatten_proactive(rows, report_id)  # crawler text: cells split by the arithmetic, or not at all
     if rows is None:
-        return [], issues
-    records: list[dict] = []
+        return facts, issues
     seen: dict[tuple[str, str], str] = {}
     header: Header | None = None
     templates: set[str] = set()
@@ -163,14 +163,11 @@ def proactive_records(rows: Sequence[Row], report_id: str) -> tuple[list[dict], 
                     f"{_NAME}: the cell {text!r} ({item_label.printed} / {measure.printed}) is not a number; "
                     f"stored as NULL.",
                 ))
-            records.append({
-                "report_id": report_id, "article": item_label.article, "item": item_label.code,
-                "measure": measure.code, "value": value, "unit": measure.unit, "raw_text": text,
-                "line": row.line,
-            })
+            facts.append(report_id=report_id, article=item_label.article, item=item_label.code,
+                         measure=measure.code, value=value, unit=measure.unit, raw_text=text, line=row.line)
 
     issues.extend(_completeness(report_id, seen, templates))
-    return records, issues
+    return facts, issues
 
 
 def _completeness(report_id: str, seen: dict, templates: set[str]) -> list[dict]:

@@ -23,7 +23,7 @@ import polars as pl
 
 from pipeline import frames
 from pipeline.common import extract_issue
-from pipeline.tables.cells import Cell, count_value, read_cell
+from pipeline.tables.cells import read_cell, read_count
 from pipeline.tables.flat_tables import unflatten_requests
 from pipeline.tables.grid import Row, split_text_row
 from pipeline.tables.labels import APPLICANT_ORDER, codes, match
@@ -70,8 +70,9 @@ def _by_header(cells: tuple[str, ...], last_label: int, header: tuple[dict[str, 
     if lowest <= last_label or highest >= len(cells):
         return None
     covered = header[1]
-    if any(cells[c].strip() and c not in covered for c in range(last_label + 1, len(cells))):
-        return None
+    for c in range(last_label + 1, len(cells)):  # a loop, not any(): this runs for every row of every report
+        if c not in covered and cells[c].strip():
+            return None
     return {a: cells[c] for a, c in pairs}
 
 
@@ -153,24 +154,24 @@ PLACEMENTS: tuple[Placement, ...] = (_place_by_header, _place_by_own_cells, _pla
 
 def extract_requests(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
     """fact_requests as a frame and extract.requests.* issues for the rows of table 三's section."""
-    records, issues = requests_records(rows, report_id)
-    return frames.frame(TABLE, records), issues
+    facts, issues = requests_columns(rows, report_id)
+    return facts.frame(), issues
 
 
-def requests_records(rows: Sequence[Row], report_id: str) -> tuple[list[dict], list[dict]]:
-    """fact_requests records and extract.requests.* issues for the rows of table 三's section:
+def requests_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
+    """fact_requests rows and extract.requests.* issues for the rows of table 三's section:
     classify rows → fill gaps in template order → place values in columns → read the cells.
-    Records, not a frame: the ingest builds one frame per table for a whole batch."""
+    Columns, not a frame: the ingest builds one frame per table for a whole batch."""
+    facts = frames.Columns(TABLE)
     rows, issues = unflatten_requests(rows, report_id)  # crawler text: cells split by the arithmetic, or not at all
     if rows is None:
-        return [], issues
+        return facts, issues
     header_rows, entries = classify_rows(rows)
     entries = _fill_gaps_in_template_order(entries)
     unlabelled = [e.row.line for e in entries if e.code is None]
     parsed = [e for e in entries if e.code is not None]
     header = _header_columns(header_rows)
     layout = TableLayout(header, _clean_layouts(parsed), _wanted_columns(header))
-    records: list[dict] = []
     seen: dict[str, dict[str, str]] = {}
     for entry in parsed:
         by_applicant = next((found for place in PLACEMENTS if (found := place(entry, layout)) is not None), None)
@@ -187,9 +188,9 @@ def requests_records(rows: Sequence[Row], report_id: str) -> tuple[list[dict], l
                 ))
             continue
         seen[entry.code] = raw
-        records.extend(_read_cells(report_id, entry, raw, issues))
+        _read_cells(report_id, entry, raw, issues, facts)
     issues.extend(_completeness(report_id, seen, unlabelled))
-    return records, issues
+    return facts, issues
 
 
 def classify_rows(rows: Sequence[Row]) -> tuple[list[tuple[str, ...]], list[Entry]]:
@@ -249,20 +250,20 @@ def _ambiguous_row(report_id: str, entry: Entry) -> dict:
     )
 
 
-def _read_cells(report_id: str, entry: Entry, raw: dict[str, str], issues: list[dict]) -> list[dict]:
-    """One fact record per applicant cell; a cell that is not a count is NULL with an unreadable_cell issue."""
-    records = []
+def _read_cells(report_id: str, entry: Entry, raw: dict[str, str], issues: list[dict],
+                facts: frames.Columns) -> None:
+    """One fact row per applicant cell; a cell that is not a count is NULL with an unreadable_cell issue."""
+    values = []
     for applicant, text in raw.items():
-        cell: Cell = read_cell(text)
-        value = count_value(cell)
-        if cell.kind == "unreadable" or (cell.kind == "number" and value is None):
+        value, kind = read_count(text)
+        if kind == "unreadable" or (kind == "number" and value is None):
             issues.append(extract_issue(
                 report_id, TABLE, "unreadable_cell", f"row={entry.code}; applicant={applicant}",
                 f"{_NAME}: the cell {text!r} (row {entry.code}, applicant {applicant}) is not a count; stored as NULL.",
             ))
-        records.append({"report_id": report_id, "row_code": entry.code, "applicant": applicant, "value": value,
-                        "raw_text": text, "line": entry.row.line})
-    return records
+        values.append(value)
+    facts.extend(report_id=report_id, row_code=entry.code, applicant=list(raw), value=values,
+                 raw_text=list(raw.values()), line=entry.row.line)
 
 
 def _fill_gaps_in_template_order(entries: list[Entry]) -> list[Entry]:

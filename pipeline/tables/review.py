@@ -14,7 +14,7 @@ import polars as pl
 
 from pipeline import frames
 from pipeline.common import extract_issue
-from pipeline.tables.cells import count_value, read_cell
+from pipeline.tables.cells import read_cell, read_count
 from pipeline.tables.flat_tables import unflatten_review
 from pipeline.tables.grid import Row
 from pipeline.tables.labels import OUTCOME_ORDER, PROCEEDING_ORDER, match
@@ -71,16 +71,17 @@ def _outcomes_from_header(header_rows: list[tuple[str, ...]]) -> tuple[str, ...]
 
 def extract_review(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
     """fact_review_results as a frame and extract.review.* issues for the rows of table 四's section."""
-    records, issues = review_records(rows, report_id)
-    return frames.frame(TABLE, records), issues
+    facts, issues = review_columns(rows, report_id)
+    return facts.frame(), issues
 
 
-def review_records(rows: Sequence[Row], report_id: str) -> tuple[list[dict], list[dict]]:
-    """fact_review_results records and extract.review.* issues for the rows of table 四's section
-    (records, not a frame: the ingest builds one frame per table for a whole batch)."""
+def review_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
+    """fact_review_results rows and extract.review.* issues for the rows of table 四's section
+    (columns, not a frame: the ingest builds one frame per table for a whole batch)."""
+    facts = frames.Columns(TABLE)
     rows, flat_issues = unflatten_review(rows, report_id)  # crawler text: cells split by the arithmetic, or not at all
     if rows is None:
-        return [], flat_issues
+        return facts, flat_issues
     header_rows: list[tuple[str, ...]] = []
     groups: list[tuple[str | None, tuple[str, ...], int]] = []  # (proceeding named above, cells, line)
     hint: str | None = None
@@ -101,13 +102,13 @@ def review_records(rows: Sequence[Row], report_id: str) -> tuple[list[dict], lis
             hint = proceeding.code
 
     if not groups:
-        return [], [extract_issue(
+        return facts, [extract_issue(
             report_id, TABLE, "missing", None, f"{_NAME}: the table was not found or it holds no numbers.",
         )]
     cells = [c for _hint, values, _line in groups for c in values]
     if len(cells) != _CELLS:
         lines = ",".join(str(line) for _h, _v, line in groups)
-        return [], [extract_issue(
+        return facts, [extract_issue(
             report_id, TABLE, "ambiguous", f"lines={lines}",
             f"{_NAME}: found {len(cells)} cells where the template has {_CELLS}; no cell was loaded because "
             f"it cannot be told which column each number belongs to.",
@@ -122,18 +123,16 @@ def review_records(rows: Sequence[Row], report_id: str) -> tuple[list[dict], lis
     lines = [line for _h, values, line in groups for _ in values]
 
     issues: list[dict] = []
-    records: list[dict] = []
-    for proceeding, outcome, text, line in zip(proceedings, outcomes, cells, lines, strict=True):
-        text = text.strip()
-        cell = read_cell(text)
-        value = count_value(cell)
-        if cell.kind == "number" and value is None:
+    texts = [text.strip() for text in cells]
+    values = []
+    for proceeding, outcome, text in zip(proceedings, outcomes, texts, strict=True):
+        value, kind = read_count(text)
+        if kind == "number" and value is None:
             issues.append(extract_issue(
                 report_id, TABLE, "unreadable_cell", f"proceeding={proceeding}; outcome={outcome}",
                 f"{_NAME}: the cell {text!r} ({proceeding} / {outcome}) is not a count; stored as NULL.",
             ))
-        records.append({
-            "report_id": report_id, "proceeding": proceeding, "outcome": outcome, "value": value, "raw_text": text,
-            "line": line,
-        })
-    return records, issues
+        values.append(value)
+    facts.extend(report_id=report_id, proceeding=proceedings, outcome=list(outcomes), value=values, raw_text=texts,
+                 line=lines)
+    return facts, issues
