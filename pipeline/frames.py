@@ -168,6 +168,9 @@ def frame(table: str, rows: Iterable[Mapping] | Sequence[Sequence]) -> pl.DataFr
     return pl.DataFrame(rows, schema=list(schema.items())[: len(rows[0])], orient="row").pipe(conform, table)
 
 
+_SEQUENCES = (list, tuple)  # what Columns.extend takes as one value per row
+
+
 class Columns:
     """Rows of one table collected as one list per column, to build the table's frame once per batch.
 
@@ -193,10 +196,10 @@ class Columns:
     def extend(self, **values) -> None:
         """Several rows: a list or tuple gives one value per row (all the same length), anything else is the
         value of every row; columns not given are NULL."""
-        n = next(len(v) for v in values.values() if isinstance(v, list | tuple))
+        n = next(len(v) for v in values.values() if type(v) in _SEQUENCES)
         for name, column in self.lists.items():
             value = values.get(name)
-            column.extend(value if isinstance(value, list | tuple) else [value] * n)
+            column.extend(value if type(value) in _SEQUENCES else [value] * n)
 
     def concat(self, other: Columns) -> None:
         """Append every row of `other` (of the same table)."""

@@ -38,7 +38,12 @@ class Cell:
     unit: str | None = None  # unit written in the cell itself (元 / 万元 / 亿元 / 件 …)
 
 
-@lru_cache(maxsize=8192)
+#: distinct cell strings remembered: numbers vary from report to report, so the caches must hold tens of
+#: thousands to keep hitting (an LRU cache smaller than what cycles through it misses almost always)
+CELL_CACHE_SIZE = 1 << 16
+
+
+@lru_cache(maxsize=CELL_CACHE_SIZE)
 def read_cell(raw: str) -> Cell:
     """Classify and parse one cell exactly as printed."""
     text = raw.strip()
@@ -53,6 +58,12 @@ def read_cell(raw: str) -> Cell:
     if m["sign"] in _NEGATIVE:
         value = -value
     return Cell(raw=text, kind="number", value=value, unit=m["unit"])
+
+
+@lru_cache(maxsize=CELL_CACHE_SIZE)
+def cell_kind(raw: str) -> str:
+    """read_cell(raw).kind, remembered on its own so that rows are classified with `map(cell_kind, cells)`."""
+    return read_cell(raw).kind
 
 
 def is_number(raw: str) -> bool:
@@ -79,7 +90,7 @@ def count_value(cell: Cell) -> int | None:
     return int(cell.value)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=CELL_CACHE_SIZE)
 def read_count(raw: str) -> tuple[int | None, str]:
     """(count_value, kind) of a cell as printed, remembered: tables 三 and 四 read ~200 cells per report, and
     the same few hundred strings recur across reports."""

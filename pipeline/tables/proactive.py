@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import polars as pl
 
 from pipeline import frames
 from pipeline.common import extract_issue
-from pipeline.tables.cells import header_unit, read_cell, yuan_value
+from pipeline.tables.cells import CELL_CACHE_SIZE, cell_kind, header_unit, read_cell, yuan_value
 from pipeline.tables.flat_tables import unflatten_proactive
 from pipeline.tables.grid import Row, split_text_row
 from pipeline.tables.labels import Label, codes, match, measure_spans, squeeze, strip_note
@@ -35,11 +36,15 @@ class Header:
     covered: frozenset[int]  # columns under some measure (colspans repeat them)
 
 
-def _measures_in(cell: str) -> list[tuple[int, Label]]:
-    return [(start, label) for start, _end, label in measure_spans(cell)]
+@lru_cache(maxsize=4096)
+def _measures_in(cell: str) -> tuple[tuple[int, Label], ...]:
+    """The measures a header cell names, remembered (every row without numbers is tried as a header)."""
+    return tuple((start, label) for start, _end, label in measure_spans(cell))
 
 
+@lru_cache(maxsize=4096)
 def _read_header(cells: tuple[str, ...]) -> Header | None:
+    """The header these cells are, or None; remembered, as the same header rows recur in every report."""
     per_cell = [(col, _measures_in(c)) for col, c in enumerate(cells)]
     per_cell = [(col, found) for col, found in per_cell if found]
     if not per_cell:
@@ -62,15 +67,34 @@ def _read_header(cells: tuple[str, ...]) -> Header | None:
 
 
 def _item_of(cells: tuple[str, ...]) -> tuple[int, Label] | None:
+    """The item the row's first non-blank cell names, with its column."""
     for col, cell in enumerate(cells):
         if not cell.strip():
             continue
-        key = strip_note(squeeze(cell))  # 规章（设区的市…应提供相关数据） is 规章
-        if len(key) > _MAX_ITEM_CHARS:
-            return None
-        label = match("item", key)
+        label = _item_label(cell)
         return (col, label) if label is not None else None
     return None
+
+
+@lru_cache(maxsize=4096)
+def _item_label(cell: str) -> Label | None:
+    """The item a label cell names (None for long text), remembered: the same labels recur in every report."""
+    key = strip_note(squeeze(cell))  # 规章（设区的市…应提供相关数据） is 规章
+    if len(key) > _MAX_ITEM_CHARS:
+        return None
+    return match("item", key)
+
+
+@lru_cache(maxsize=CELL_CACHE_SIZE)
+def _read_value(text: str, yuan: bool, unit_in_header: str | None) -> tuple[float | None, str, bool]:
+    """(value, the cell's kind, whether it is an amount that states no unit) of one cell under a measure:
+    amounts in yuan (the cell's unit, else the header's), counts as printed (a count with a money unit is NULL)."""
+    cell = read_cell(text)
+    if yuan:
+        amount = yuan_value(cell, unit_in_header)
+        return (float(amount) if amount is not None else None), cell.kind, cell.kind == "number" and amount is None
+    value = float(cell.value) if cell.kind == "number" and cell.unit not in ("元", "万元", "亿元") else None
+    return value, cell.kind, False
 
 
 def _values(cells: tuple[str, ...], item_col: int, header: Header) -> tuple[str, ...] | None:
@@ -110,13 +134,14 @@ def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Colum
     rows = join_cell_lines(rows, lambda cell: len(_measures_in(cell)), lambda text: _item_of((text,)) is not None)
     for row in rows:
         cells = split_text_row(row)
-        if not any(read_cell(c).kind == "number" for c in cells):
+        kinds = tuple(map(cell_kind, cells))
+        if "number" not in kinds:
             found = _read_header(cells)
             if found is not None:
                 header = found
                 templates.update(m.template for m in found.measures if m.template)
                 continue
-            if not any(read_cell(c).kind == "null" for c in cells):
+            if "null" not in kinds:
                 continue  # a row of placeholders only (规章 - - -) is still an item row, loaded as blanks
         item = _item_of(cells)
         if item is None:
@@ -133,6 +158,7 @@ def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Colum
                 expected=len(header.measures) if header else None, actual=numbers,
             ))
             continue
+        measures, read_values, texts = [], [], []
         for measure, unit_in_header, text in zip(header.measures, header.units, values, strict=True):
             text = text.strip()
             key = (item_label.code, measure.code)
@@ -145,26 +171,26 @@ def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Colum
                     ))
                 continue
             seen[key] = text
-            cell = read_cell(text)
-            if measure.unit == "yuan":
-                amount = yuan_value(cell, unit_in_header)
-                value = float(amount) if amount is not None else None
-                if cell.kind == "number" and amount is None:
-                    issues.append(extract_issue(
-                        report_id, TABLE, "unit", f"item={key[0]}; measure={key[1]}",
-                        f"{_NAME}: the amount {text!r} of {item_label.printed} states no unit (元/万元/亿元) in the "
-                        f"cell or its header; stored as NULL.",
-                    ))
-            else:
-                value = float(cell.value) if cell.kind == "number" and cell.unit not in ("元", "万元", "亿元") else None
-            if cell.kind == "unreadable":
+            value, kind, no_unit = _read_value(text, measure.unit == "yuan", unit_in_header)
+            if no_unit:
+                issues.append(extract_issue(
+                    report_id, TABLE, "unit", f"item={key[0]}; measure={key[1]}",
+                    f"{_NAME}: the amount {text!r} of {item_label.printed} states no unit (元/万元/亿元) in the "
+                    f"cell or its header; stored as NULL.",
+                ))
+            if kind == "unreadable":
                 issues.append(extract_issue(
                     report_id, TABLE, "unreadable_cell", f"item={key[0]}; measure={key[1]}",
                     f"{_NAME}: the cell {text!r} ({item_label.printed} / {measure.printed}) is not a number; "
                     f"stored as NULL.",
                 ))
-            facts.append(report_id=report_id, article=item_label.article, item=item_label.code,
-                         measure=measure.code, value=value, unit=measure.unit, raw_text=text, line=row.line)
+            measures.append(measure)
+            read_values.append(value)
+            texts.append(text)
+        if measures:
+            facts.extend(report_id=report_id, article=item_label.article, item=item_label.code,
+                         measure=[m.code for m in measures], value=read_values, unit=[m.unit for m in measures],
+                         raw_text=texts, line=row.line)
 
     issues.extend(_completeness(report_id, seen, templates))
     return facts, issues

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import polars as pl
 
 from pipeline import frames
 from pipeline.common import extract_issue
-from pipeline.tables.cells import read_cell, read_count
+from pipeline.tables.cells import CELL_CACHE_SIZE, cell_kind, read_cell, read_count
 from pipeline.tables.flat_tables import unflatten_requests
 from pipeline.tables.grid import Row, split_text_row
 from pipeline.tables.labels import APPLICANT_ORDER, codes, match
@@ -173,6 +174,7 @@ def requests_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Column
     header = _header_columns(header_rows)
     layout = TableLayout(header, _clean_layouts(parsed), _wanted_columns(header))
     seen: dict[str, dict[str, str]] = {}
+    loaded: list[tuple[Entry, dict[str, str], list[int | None]]] = []  # (row, applicant → text, counts)
     for entry in parsed:
         by_applicant = next((found for place in PLACEMENTS if (found := place(entry, layout)) is not None), None)
         if by_applicant is None:
@@ -188,8 +190,16 @@ def requests_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Column
                 ))
             continue
         seen[entry.code] = raw
-        _read_cells(report_id, entry, raw, issues, facts)
+        loaded.append((entry, raw, _read_cells(report_id, entry, raw, issues)))
     issues.extend(_completeness(report_id, seen, unlabelled))
+    facts.extend(
+        report_id=report_id,
+        row_code=[entry.code for entry, raw, _counts in loaded for _ in raw],
+        applicant=[applicant for _entry, raw, _counts in loaded for applicant in raw],
+        value=[value for _entry, _raw, counts in loaded for value in counts],
+        raw_text=[text for _entry, raw, _counts in loaded for text in raw.values()],
+        line=[entry.row.line for entry, raw, _counts in loaded for _ in raw],
+    )
     return facts, issues
 
 
@@ -201,9 +211,7 @@ def classify_rows(rows: Sequence[Row]) -> tuple[list[tuple[str, ...]], list[Entr
     group: str | None = None
     for row in join_wrapped_labels(rows, is_request_label):
         cells = split_text_row(row)
-        kinds = [read_cell(c).kind for c in cells]
-        has_number = "number" in kinds
-        text_cols = [i for i, k in enumerate(kinds) if k == "unreadable"]
+        has_number, text_cols = _shape(tuple(map(cell_kind, cells)))
         if not has_number and any(match("applicant", cells[i]) for i in text_cols):
             header_rows.append(cells)
             continue
@@ -230,6 +238,13 @@ def classify_rows(rows: Sequence[Row]) -> tuple[list[tuple[str, ...]], list[Entr
     return header_rows, entries
 
 
+@lru_cache(maxsize=4096)
+def _shape(kinds: tuple[str, ...]) -> tuple[bool, tuple[int, ...]]:
+    """Whether a row with these cell kinds holds a number, and its text (label) columns; remembered, as a
+    table's rows share a handful of shapes."""
+    return "number" in kinds, tuple(i for i, k in enumerate(kinds) if k == "unreadable")
+
+
 def _clean_layouts(entries: Sequence[Entry]) -> dict[int, set[int]]:
     """Column layout of the clean rows (exactly one value per applicant), for rows that need it."""
     layouts: dict[int, set[int]] = {}
@@ -250,20 +265,25 @@ def _ambiguous_row(report_id: str, entry: Entry) -> dict:
     )
 
 
-def _read_cells(report_id: str, entry: Entry, raw: dict[str, str], issues: list[dict],
-                facts: frames.Columns) -> None:
-    """One fact row per applicant cell; a cell that is not a count is NULL with an unreadable_cell issue."""
-    values = []
-    for applicant, text in raw.items():
-        value, kind = read_count(text)
-        if kind == "unreadable" or (kind == "number" and value is None):
-            issues.append(extract_issue(
-                report_id, TABLE, "unreadable_cell", f"row={entry.code}; applicant={applicant}",
-                f"{_NAME}: the cell {text!r} (row {entry.code}, applicant {applicant}) is not a count; stored as NULL.",
-            ))
-        values.append(value)
-    facts.extend(report_id=report_id, row_code=entry.code, applicant=list(raw), value=values,
-                 raw_text=list(raw.values()), line=entry.row.line)
+def _read_cells(report_id: str, entry: Entry, raw: dict[str, str], issues: list[dict]) -> list[int | None]:
+    """The count in each applicant cell; a cell that is not a count is NULL with an unreadable_cell issue."""
+    texts = raw.values()
+    if any(map(_not_a_count, texts)):
+        for applicant, text in raw.items():
+            if _not_a_count(text):
+                issues.append(extract_issue(
+                    report_id, TABLE, "unreadable_cell", f"row={entry.code}; applicant={applicant}",
+                    f"{_NAME}: the cell {text!r} (row {entry.code}, applicant {applicant}) is not a count; "
+                    f"stored as NULL.",
+                ))
+    return [value for value, _kind in map(read_count, texts)]
+
+
+@lru_cache(maxsize=CELL_CACHE_SIZE)
+def _not_a_count(text: str) -> bool:
+    """A cell that should hold a count but holds text or a number that is no count (3.5, 12万元)."""
+    value, kind = read_count(text)
+    return kind == "unreadable" or (kind == "number" and value is None)
 
 
 def _fill_gaps_in_template_order(entries: list[Entry]) -> list[Entry]:

@@ -14,7 +14,7 @@ import polars as pl
 
 from pipeline import frames
 from pipeline.common import extract_issue
-from pipeline.tables.cells import read_cell, read_count
+from pipeline.tables.cells import cell_kind, read_count
 from pipeline.tables.flat_tables import unflatten_review
 from pipeline.tables.grid import Row
 from pipeline.tables.labels import OUTCOME_ORDER, PROCEEDING_ORDER, match
@@ -30,7 +30,7 @@ _MARKUP_LAYOUTS = ("tab", "cells", "markdown")
 def _value_cells(row: Row) -> tuple[str, ...] | None:
     """The row's cells if it is a row of numbers (blanks and placeholders allowed), else None."""
     cells = row.cells if row.layout != "text" else tuple(row.cells[0].split())
-    kinds = [read_cell(c).kind for c in cells]
+    kinds = list(map(cell_kind, cells))
     if "unreadable" in kinds or "number" not in kinds:
         return None
     if row.layout == "text" and len(cells) < len(OUTCOME_ORDER):
