@@ -26,6 +26,8 @@ _MD_SEPARATOR = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$"
 _MD_DECORATION = re.compile(r"^[#>*\s]+|[*\s]+$")
 #: a line that is no row: a page footer or a markdown separator (one match instead of two per line)
 _NOT_A_ROW = re.compile(f"(?:{_FOOTER.pattern})|(?:{_MD_SEPARATOR.pattern})")
+#: the characters either can start with besides whitespace (`\s` is str.isspace): other lines skip the regex
+_NOT_A_ROW_STARTS = frozenset("-—–－|:")
 
 #: a heading is a short line: prose that merely mentions a table's title is longer than this
 MAX_HEADING_CHARS = 40
@@ -77,7 +79,9 @@ def text_rows(text: str) -> list[Row]:
     while i < n:
         line = lines[i]
         i += 1  # i is now the line's 1-based number
-        if not line.strip(" ") or _NOT_A_ROW.match(line):
+        if not line.strip(" ") or (
+            (line[0] in _NOT_A_ROW_STARTS or line[0].isspace()) and _NOT_A_ROW.match(line)
+        ):
             continue
         if "\t" in line:
             if _is_cell_line(line):
@@ -99,7 +103,7 @@ def _cell_block(lines: list[str], start: int, rows: list[Row]) -> int:
     i, n = start + 1, len(lines)
     while i < n and not _is_blank(lines[i]):
         nxt = lines[i]
-        if _FOOTER.match(nxt):
+        if (nxt[0] in _NOT_A_ROW_STARTS or nxt[0].isspace()) and _FOOTER.match(nxt):
             pass
         elif _is_cell_line(nxt):
             cells.append(nxt[1:].strip())

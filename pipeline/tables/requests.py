@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import polars as pl
 
@@ -106,8 +106,14 @@ class TableLayout:
     """What the placement strategies may use besides the row itself: the header's columns, the clean rows' layout."""
 
     header: tuple[dict[str, int], set[int]]
-    clean_layouts: dict[int, set[int]]  # row width → first value column of rows with one value per applicant
+    entries: Sequence[Entry]  # the table's labelled rows
     wanted: tuple[tuple[tuple[str, int], ...], int, int] | None = None  # the header's columns to read (once)
+
+    @cached_property
+    def clean_layouts(self) -> dict[int, set[int]]:
+        """Row width → first value column of rows with one value per applicant; worked out only when a row
+        needs it (most tables place every row by the header's columns or the row's own cells)."""
+        return _clean_layouts(self.entries)
 
 
 Placement = Callable[[Entry, TableLayout], "dict[str, str] | None"]
@@ -159,6 +165,15 @@ def extract_requests(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame,
     return facts.frame(), issues
 
 
+def _place(entry: Entry, layout: TableLayout) -> dict[str, str] | None:
+    """The row's cell under each applicant, by the first of PLACEMENTS that fits, or None (ambiguous)."""
+    for place in PLACEMENTS:
+        found = place(entry, layout)
+        if found is not None:
+            return found
+    return None
+
+
 def requests_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
     """fact_requests rows and extract.requests.* issues for the rows of table 三's section:
     classify rows → fill gaps in template order → place values in columns → read the cells.
@@ -172,11 +187,11 @@ def requests_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Column
     unlabelled = [e.row.line for e in entries if e.code is None]
     parsed = [e for e in entries if e.code is not None]
     header = _header_columns(header_rows)
-    layout = TableLayout(header, _clean_layouts(parsed), _wanted_columns(header))
+    layout = TableLayout(header, parsed, _wanted_columns(header))
     seen: dict[str, dict[str, str]] = {}
     loaded: list[tuple[Entry, dict[str, str], list[int | None]]] = []  # (row, applicant → text, counts)
     for entry in parsed:
-        by_applicant = next((found for place in PLACEMENTS if (found := place(entry, layout)) is not None), None)
+        by_applicant = _place(entry, layout)
         if by_applicant is None:
             issues.append(_ambiguous_row(report_id, entry))
             continue
