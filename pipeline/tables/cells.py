@@ -98,6 +98,12 @@ def read_count(raw: str) -> tuple[int | None, str]:
     return count_value(cell), cell.kind
 
 
+@lru_cache(maxsize=CELL_CACHE_SIZE)
+def count_in(raw: str) -> int | None:
+    """count_value of the cell as printed, remembered (so a row's counts are `list(map(count_in, texts))`)."""
+    return read_count(raw)[0]
+
+
 def yuan_value(cell: Cell, header_unit_name: str | None) -> Decimal | None:
     """An amount in yuan: the unit in the cell wins over the header's; None when neither gives one."""
     if cell.kind != "number" or cell.value is None:

@@ -105,7 +105,7 @@ def _cell_block(lines: list[str], start: int, rows: list[Row]) -> int:
         nxt = lines[i]
         if (nxt[0] in _NOT_A_ROW_STARTS or nxt[0].isspace()) and _FOOTER.match(nxt):
             pass
-        elif _is_cell_line(nxt):
+        elif nxt[0] == "\t" and nxt.count("\t") == 1:  # _is_cell_line, inline: once per line of the block
             cells.append(nxt[1:].strip())
         elif "\t" in nxt:
             break
@@ -116,9 +116,10 @@ def _cell_block(lines: list[str], start: int, rows: list[Row]) -> int:
     return i
 
 
-#: a character every heading holds (the tables' …情况, the closing 五、… / 存在的主要问题 / 其他需要报告): a row
-#: without any is no heading, which spares squeezing the text of every row of numbers
-_HEADING_CHARS = re.compile("[况、存其]")
+#: what every heading holds, whitespace allowed inside as squeeze() removes it: the tables' …情况, the closing
+#: 五、… / 存在的主要问题 / 其他需要报告. A row without it is no heading, which spares squeezing the text of every
+#: row of numbers (those are unique, so a cache would not help them)
+_HEADING_CHARS = re.compile(r"[况存]|其\s*他\s*需|[五六七八]\s*、")
 
 
 def heading_of(row: Row) -> str | None:

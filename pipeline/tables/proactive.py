@@ -129,6 +129,7 @@ def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Colum
     if rows is None:
         return facts, issues
     seen: dict[tuple[str, str], str] = {}
+    loaded: list[tuple[Label, Label, float | None, str, int]] = []  # (item, measure, value, raw text, line)
     header: Header | None = None
     templates: set[str] = set()
     rows = join_cell_lines(rows, lambda cell: len(_measures_in(cell)), lambda text: _item_of((text,)) is not None)
@@ -158,7 +159,6 @@ def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Colum
                 expected=len(header.measures) if header else None, actual=numbers,
             ))
             continue
-        measures, read_values, texts = [], [], []
         for measure, unit_in_header, text in zip(header.measures, header.units, values, strict=True):
             text = text.strip()
             key = (item_label.code, measure.code)
@@ -184,15 +184,19 @@ def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Colum
                     f"{_NAME}: the cell {text!r} ({item_label.printed} / {measure.printed}) is not a number; "
                     f"stored as NULL.",
                 ))
-            measures.append(measure)
-            read_values.append(value)
-            texts.append(text)
-        if measures:
-            facts.extend(report_id=report_id, article=item_label.article, item=item_label.code,
-                         measure=[m.code for m in measures], value=read_values, unit=[m.unit for m in measures],
-                         raw_text=texts, line=row.line)
+            loaded.append((item_label, measure, value, text, row.line))
 
     issues.extend(_completeness(report_id, seen, templates))
+    facts.extend(
+        report_id=report_id,
+        article=[item.article for item, _m, _v, _t, _l in loaded],
+        item=[item.code for item, _m, _v, _t, _l in loaded],
+        measure=[measure.code for _i, measure, _v, _t, _l in loaded],
+        value=[value for _i, _m, value, _t, _l in loaded],
+        unit=[measure.unit for _i, measure, _v, _t, _l in loaded],
+        raw_text=[text for _i, _m, _v, text, _l in loaded],
+        line=[line for _i, _m, _v, _t, line in loaded],
+    )
     return facts, issues
 
 

@@ -24,7 +24,7 @@ import polars as pl
 
 from pipeline import frames
 from pipeline.common import extract_issue
-from pipeline.tables.cells import CELL_CACHE_SIZE, cell_kind, read_cell, read_count
+from pipeline.tables.cells import CELL_CACHE_SIZE, cell_kind, count_in, read_cell, read_count
 from pipeline.tables.flat_tables import unflatten_requests
 from pipeline.tables.grid import Row, split_text_row
 from pipeline.tables.labels import APPLICANT_ORDER, codes, match
@@ -34,7 +34,7 @@ TABLE = "fact_requests"
 _NAME = "表三（收到和处理政府信息公开申请情况）"
 
 
-def _header_columns(header_rows: Sequence[tuple[str, ...]]) -> tuple[dict[str, int], set[int]]:
+def _header_columns(header_rows: Sequence[tuple[str, ...]]) -> tuple[dict[str, int], frozenset[int]]:
     """applicant → first column, and every column under some applicant (colspans repeat a label)."""
     width = max((len(cells) for cells in header_rows), default=0)
     resolved: dict[int, str] = {}
@@ -48,7 +48,7 @@ def _header_columns(header_rows: Sequence[tuple[str, ...]]) -> tuple[dict[str, i
     first: dict[str, int] = {}
     for col in sorted(resolved):
         first.setdefault(resolved[col], col)
-    return first, set(resolved)
+    return first, frozenset(resolved)
 
 
 def _wanted_columns(header: tuple[dict[str, int], set[int]]) -> tuple[tuple[tuple[str, int], ...], int, int] | None:
@@ -70,11 +70,17 @@ def _by_header(cells: tuple[str, ...], last_label: int, header: tuple[dict[str, 
     pairs, lowest, highest = wanted
     if lowest <= last_label or highest >= len(cells):
         return None
-    covered = header[1]
-    for c in range(last_label + 1, len(cells)):  # a loop, not any(): this runs for every row of every report
-        if c not in covered and cells[c].strip():
+    for c in _uncovered(header[1], last_label + 1, len(cells)):
+        if cells[c].strip():
             return None
-    return {a: cells[c] for a, c in pairs}
+    return {a: cells[c].strip() for a, c in pairs}
+
+
+@lru_cache(maxsize=1024)
+def _uncovered(covered: frozenset[int], start: int, stop: int) -> tuple[int, ...]:
+    """The columns from start to stop that no applicant covers (a row with a value there does not fit the
+    header); remembered, as every row of a table asks the same question."""
+    return tuple(c for c in range(start, stop) if c not in covered)
 
 
 def _core(values: tuple[str, ...]) -> tuple[int, int]:
@@ -131,7 +137,7 @@ def _place_by_own_cells(entry: Entry, layout: TableLayout) -> dict[str, str] | N
     start, end = _core(entry.values)
     if end - start != len(APPLICANT_ORDER):
         return None
-    return dict(zip(APPLICANT_ORDER, entry.values[start:end], strict=True))
+    return dict(zip(APPLICANT_ORDER, map(str.strip, entry.values[start:end]), strict=True))
 
 
 def _place_blank_row(entry: Entry, layout: TableLayout) -> dict[str, str] | None:
@@ -152,10 +158,11 @@ def _place_by_clean_rows(entry: Entry, layout: TableLayout) -> dict[str, str] | 
         return None
     if any(c.strip() for c in cells[entry.last_label + 1 : first] + cells[end:]):
         return None
-    return dict(zip(APPLICANT_ORDER, cells[first:end], strict=True))
+    return dict(zip(APPLICANT_ORDER, map(str.strip, cells[first:end]), strict=True))
 
 
-#: how a row's values are matched to the applicant columns, tried in this order; the first that fits wins
+#: how a row's values are matched to the applicant columns (each gives the cells' text stripped), tried in this
+#: order; the first that fits wins
 PLACEMENTS: tuple[Placement, ...] = (_place_by_header, _place_by_own_cells, _place_blank_row, _place_by_clean_rows)
 
 
@@ -195,7 +202,7 @@ def requests_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Column
         if by_applicant is None:
             issues.append(_ambiguous_row(report_id, entry))
             continue
-        raw = {a: v.strip() for a, v in by_applicant.items()}
+        raw = by_applicant
         if entry.code in seen:
             if seen[entry.code] != raw:
                 issues.append(extract_issue(
@@ -291,7 +298,7 @@ def _read_cells(report_id: str, entry: Entry, raw: dict[str, str], issues: list[
                     f"{_NAME}: the cell {text!r} (row {entry.code}, applicant {applicant}) is not a count; "
                     f"stored as NULL.",
                 ))
-    return [value for value, _kind in map(read_count, texts)]
+    return list(map(count_in, texts))
 
 
 @lru_cache(maxsize=CELL_CACHE_SIZE)
