@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.tables.cells import is_value_cell
 from pipeline.tables.labels import CLOSING_HEADING, TABLE_HEADINGS, squeeze
@@ -33,8 +33,10 @@ _NOT_A_ROW_STARTS = frozenset("-—–－|:")
 MAX_HEADING_CHARS = 40
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
+    """One table row or line of text (a NamedTuple: every line of every report becomes one, and a tuple is
+    built at a fraction of a frozen dataclass's cost)."""
+
     cells: tuple[str, ...]
     line: int  # 1-based line of the row's first line in the text
     layout: str  # cells | tab | pipe | markdown | text

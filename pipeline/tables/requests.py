@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import polars as pl
 
@@ -93,8 +94,7 @@ def _core(values: tuple[str, ...]) -> tuple[int, int]:
     return start, end
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One row of table 三 as classified: its code (None when no label was recognised), cells and last label cell."""
 
     code: str | None
