@@ -16,9 +16,10 @@ The format (2019 one （六）其他处理 row, or 2021's three) is read from th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from types import MappingProxyType
 from typing import NamedTuple
 
 import polars as pl
@@ -32,6 +33,10 @@ from pipeline.tables.labels import APPLICANT_ORDER, codes, match
 from pipeline.tables.layouts import is_request_label, join_wrapped_labels
 
 TABLE = "fact_requests"
+#: a header's columns: applicant → its first column, and every column under some applicant
+Header = tuple[Mapping[str, int], frozenset[int]]
+#: the header's (applicant, column) pairs to read, with their lowest and highest column
+Wanted = tuple[tuple[tuple[str, int], ...], int, int]
 _NAME = "表三（收到和处理政府信息公开申请情况）"
 
 
@@ -52,7 +57,16 @@ def _header_columns(header_rows: Sequence[tuple[str, ...]]) -> tuple[dict[str, i
     return first, frozenset(resolved)
 
 
-def _wanted_columns(header: tuple[dict[str, int], set[int]]) -> tuple[tuple[tuple[str, int], ...], int, int] | None:
+@lru_cache(maxsize=1024)
+def _table_header(header_rows: tuple[tuple[str, ...], ...]) -> tuple[Header, Wanted | None]:
+    """The header's columns (_header_columns) and the columns to read (_wanted_columns), remembered per header
+    rows, as a few headers recur in every report; the column map is read-only since the result is shared."""
+    first, covered = _header_columns(header_rows)
+    header = (MappingProxyType(first), covered)
+    return header, _wanted_columns(header)
+
+
+def _wanted_columns(header: Header) -> Wanted | None:
     """The header's (applicant, column) pairs to read, with their lowest and highest column, or None when the
     header does not name every applicant: worked out once per table, not once per row."""
     columns, _covered = header
@@ -62,8 +76,7 @@ def _wanted_columns(header: tuple[dict[str, int], set[int]]) -> tuple[tuple[tupl
     return wanted, min(c for _a, c in wanted), max(c for _a, c in wanted)
 
 
-def _by_header(cells: tuple[str, ...], last_label: int, header: tuple[dict[str, int], set[int]],
-               wanted: tuple[tuple[tuple[str, int], ...], int, int] | None = None):
+def _by_header(cells: tuple[str, ...], last_label: int, header: Header, wanted: Wanted | None = None):
     if wanted is None:
         wanted = _wanted_columns(header)
         if wanted is None:
@@ -111,9 +124,9 @@ class Entry(NamedTuple):
 class TableLayout:
     """What the placement strategies may use besides the row itself: the header's columns, the clean rows' layout."""
 
-    header: tuple[dict[str, int], set[int]]
+    header: Header
     entries: Sequence[Entry]  # the table's labelled rows
-    wanted: tuple[tuple[tuple[str, int], ...], int, int] | None = None  # the header's columns to read (once)
+    wanted: Wanted | None = None  # the header's columns to read (once)
 
     @cached_property
     def clean_layouts(self) -> dict[int, set[int]]:
@@ -193,8 +206,8 @@ def requests_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Column
     entries = _fill_gaps_in_template_order(entries)
     unlabelled = [e.row.line for e in entries if e.code is None]
     parsed = [e for e in entries if e.code is not None]
-    header = _header_columns(header_rows)
-    layout = TableLayout(header, parsed, _wanted_columns(header))
+    header, wanted = _table_header(tuple(header_rows))
+    layout = TableLayout(header, parsed, wanted)
     seen: dict[str, dict[str, str]] = {}
     loaded: list[tuple[Entry, dict[str, str], list[int | None]]] = []  # (row, applicant → text, counts)
     for entry in parsed:
@@ -290,7 +303,8 @@ def _ambiguous_row(report_id: str, entry: Entry) -> dict:
 def _read_cells(report_id: str, entry: Entry, raw: dict[str, str], issues: list[dict]) -> list[int | None]:
     """The count in each applicant cell; a cell that is not a count is NULL with an unreadable_cell issue."""
     texts = raw.values()
-    if any(map(_not_a_count, texts)):
+    values = list(map(count_in, texts))
+    if None in values and any(map(_not_a_count, texts)):  # a cell that is not a count has no value either
         for applicant, text in raw.items():
             if _not_a_count(text):
                 issues.append(extract_issue(
@@ -298,7 +312,7 @@ def _read_cells(report_id: str, entry: Entry, raw: dict[str, str], issues: list[
                     f"{_NAME}: the cell {text!r} (row {entry.code}, applicant {applicant}) is not a count; "
                     f"stored as NULL.",
                 ))
-    return list(map(count_in, texts))
+    return values
 
 
 @lru_cache(maxsize=CELL_CACHE_SIZE)
