@@ -44,11 +44,11 @@ class Row(NamedTuple):
     @property
     def text(self) -> str:
         """The row's text without whitespace or markdown decoration (for headings and labels)."""
-        return _row_text(self.cells)
+        return row_text(self.cells)
 
 
 @lru_cache(maxsize=65536)
-def _row_text(cells: tuple[str, ...]) -> str:
+def row_text(cells: tuple[str, ...]) -> str:
     """Row.text, remembered: headings and table signatures ask every row for it several times."""
     return squeeze(_MD_DECORATION.sub("", "".join(cells)))
 
@@ -138,7 +138,7 @@ def heading_of(row: Row) -> str | None:
 @lru_cache(maxsize=16384)
 def _heading_of_cells(cells: tuple[str, ...]) -> str | None:
     """heading_of, remembered per cells (the same headings and labels recur in every report)."""
-    text = _row_text(cells)
+    text = row_text(cells)
     if not text or len(text) > MAX_HEADING_CHARS:
         return None
     for table, pattern in TABLE_HEADINGS.items():

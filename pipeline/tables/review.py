@@ -9,6 +9,7 @@ rows of 5 under their own headings. The outcome order is read from the header wh
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import polars as pl
 
@@ -16,7 +17,7 @@ from pipeline import frames
 from pipeline.common import extract_issue
 from pipeline.tables.cells import cell_kind, read_count
 from pipeline.tables.flat_tables import unflatten_review
-from pipeline.tables.grid import Row
+from pipeline.tables.grid import Row, row_text
 from pipeline.tables.labels import OUTCOME_ORDER, PROCEEDING_ORDER, match
 
 TABLE = "fact_review_results"
@@ -45,8 +46,10 @@ def _value_cells(row: Row) -> tuple[str, ...] | None:
     return cells[start:end]
 
 
-def _outcomes_from_header(header_rows: list[tuple[str, ...]]) -> tuple[str, ...]:
-    """The 15 outcomes in the header's order, or the template's order when the header does not give 15."""
+@lru_cache(maxsize=1024)
+def _outcomes_from_header(header_rows: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """The 15 outcomes in the header's order, or the template's order when the header does not give 15
+    (remembered: a few headers recur in every report)."""
     default = OUTCOME_ORDER * len(PROCEEDING_ORDER)
     if not header_rows:
         return default
@@ -67,6 +70,17 @@ def _outcomes_from_header(header_rows: list[tuple[str, ...]]) -> tuple[str, ...]
     if len(found) != _CELLS or any(sorted(b) != sorted(OUTCOME_ORDER) for b in blocks):
         return default
     return tuple(found)
+
+
+@lru_cache(maxsize=4096)
+def _label_row(cells: tuple[str, ...]) -> tuple[bool, str | None]:
+    """Whether a row without numbers is a header row (naming two outcomes or more), else the proceeding a short
+    row names (or None); remembered, as the same label rows recur in every report."""
+    if len([c for c in cells if c.strip() and match("outcome", c)]) >= 2:
+        return True, None
+    text = row_text(cells)
+    proceeding = match("proceeding", text) if len(text) <= 30 else None
+    return False, (proceeding.code if proceeding is not None else None)
 
 
 def extract_review(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
@@ -93,13 +107,12 @@ def review_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns,
             groups.append((hint, values, row.line))
             hint = None
             continue
-        outcomes = [c for c in row.cells if c.strip() and match("outcome", c)]
-        if len(outcomes) >= 2:
+        is_header, proceeding = _label_row(row.cells)
+        if is_header:
             header_rows.append(row.cells)
             continue
-        proceeding = match("proceeding", row.text) if len(row.text) <= 30 else None
         if proceeding is not None:
-            hint = proceeding.code
+            hint = proceeding
 
     if not groups:
         return facts, [extract_issue(
@@ -119,7 +132,7 @@ def review_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns,
     if len(groups) == len(PROCEEDING_ORDER) and all(len(v) == len(OUTCOME_ORDER) for _h, v, _l in groups):
         if all(hints) and len(set(hints)) == len(PROCEEDING_ORDER):
             proceedings = [h for h in hints for _ in OUTCOME_ORDER]
-    outcomes = _outcomes_from_header(header_rows)
+    outcomes = _outcomes_from_header(tuple(header_rows))
     lines = [line for _h, values, line in groups for _ in values]
 
     issues: list[dict] = []
