@@ -42,7 +42,7 @@ from pipeline.reading.metadata import infer_metadata, is_annual_report, issuer_k
 from pipeline.reading.overrides import OverrideProblem, apply_overrides, load_overrides
 from pipeline.reading.provenance import attach_origins, origins_frame
 from pipeline.reading.sectioning import split_sections
-from pipeline.tables import extract_report_tables
+from pipeline.tables import extract_report_tables, report_table_columns  # noqa: F401 (the one-report API)
 from pipeline.validation.rules import validate_facts, with_issue_counts
 from pipeline.version import code_version
 from schemas.legacy import check_legacy_indicators
@@ -213,28 +213,31 @@ def section_reports(reports: Iterable[ReportText]) -> pl.DataFrame:
 
 
 def extract_tables(reports: Iterable[ReportText], progress: Progress | None = None) -> Extraction:
-    """Fact frames and extract.* issues over the readable reports."""
+    """Fact frames and extract.* issues over the readable reports.
+
+    The extractors return columns; each fact table's frame is built once for the whole batch (one small frame
+    per report and table cost more than the extraction itself)."""
     reports = [r for r in reports if r.text is not None]
-    parts: dict[str, list[pl.DataFrame]] = {t: [] for t in frames.FACT_TABLES}
+    batch: dict[str, frames.Columns] = {t: frames.Columns(t) for t in frames.FACT_TABLES}
     issue_rows: list[dict] = []
     crashed: dict[str, str] = {}
     for i, r in enumerate(reports, start=1):
         rid = r.row["report_id"]
         try:
-            facts, issues = extract_report_tables(r.text, rid, r.row["template"])
+            facts, issues = report_table_columns(r.text, rid, r.row["template"])
         except Exception as exc:  # one report's bad layout must not stop the others
             crashed[rid] = crash_sentence(r.row["source_path"], "table extraction", exc)
             issue_rows.append({"report_id": rid, "rule_id": "extract.crash", "severity": "error",
                                "table_name": None, "location": None, "message": crashed[rid]})
             continue
-        for table, df in facts.items():
-            parts[table].append(df)
+        for table, columns in facts.items():
+            batch[table].concat(columns)
         issue_rows.extend({**issue, "report_id": rid} for issue in issues)
         if progress:
             progress(i, len(reports), f"extracted {r.row['source_path']}")
     origins = origins_frame({r.row["report_id"]: r.line_origins for r in reports if r.line_origins})
     return Extraction(
-        facts={t: attach_origins(frames.concat(t, dfs), origins) for t, dfs in parts.items()},
+        facts={t: attach_origins(columns.frame(), origins) for t, columns in batch.items()},
         issues=frames.frame("validation_issues", issue_rows),
         crashed=crashed,
     )

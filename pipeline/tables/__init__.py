@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipeline.tables.gov import extract_gov_tables
-from pipeline.tables.legacy import extract_legacy_indicators
+from pipeline import frames
+from pipeline.tables.gov import extract_gov_tables, gov_table_columns
+from pipeline.tables.legacy import extract_legacy_indicators, legacy_columns
+
+__all__ = ["GOV_TEMPLATES", "extract_gov_tables", "extract_legacy_indicators", "extract_report_tables",
+           "gov_table_columns", "legacy_columns", "report_table_columns"]
 
 #: templates whose tables are 二/三/四; every other template is read as a pre-2019 indicator table
 GOV_TEMPLATES = ("gov2019", "gov2021")
@@ -17,6 +21,12 @@ GOV_TEMPLATES = ("gov2019", "gov2021")
 
 def extract_report_tables(text: str, report_id: str, template: str) -> tuple[dict[str, pl.DataFrame], list[dict]]:
     """The fact tables of one report, by template: the 2019/2021 tables, or the pre-2019 indicator tables."""
+    facts, issues = report_table_columns(text, report_id, template)
+    return {table: columns.frame() for table, columns in facts.items()}, issues
+
+
+def report_table_columns(text: str, report_id: str, template: str) -> tuple[dict[str, frames.Columns], list[dict]]:
+    """extract_report_tables as frames.Columns by table (the ingest builds each table's frame once per batch)."""
     if template in GOV_TEMPLATES:
-        return extract_gov_tables(text, report_id)
-    return extract_legacy_indicators(text, report_id)
+        return gov_table_columns(text, report_id)
+    return legacy_columns(text, report_id)

@@ -12,29 +12,37 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipeline import frames
 from pipeline.tables.flat_text import flat_sections, is_flat
 from pipeline.tables.grid import text_rows
 from pipeline.tables.layouts import find_table_sections
-from pipeline.tables.proactive import extract_proactive
-from pipeline.tables.requests import extract_requests
-from pipeline.tables.review import extract_review
+from pipeline.tables.proactive import proactive_columns
+from pipeline.tables.requests import requests_columns
+from pipeline.tables.review import review_columns
 
+#: each table's reader: its section's rows → (fact rows as frames.Columns, extract.* issues)
 EXTRACTORS = {
-    "fact_proactive_disclosure": extract_proactive,
-    "fact_requests": extract_requests,
-    "fact_review_results": extract_review,
+    "fact_proactive_disclosure": proactive_columns,
+    "fact_requests": requests_columns,
+    "fact_review_results": review_columns,
 }
 
 
 def extract_gov_tables(text: str, report_id: str) -> tuple[dict[str, pl.DataFrame], list[dict]]:
     """The fact frames of tables 二/三/四 (built through pipeline.frames) and the extract.* issues."""
+    facts, issues = gov_table_columns(text, report_id)
+    return {table: columns.frame() for table, columns in facts.items()}, issues
+
+
+def gov_table_columns(text: str, report_id: str) -> tuple[dict[str, frames.Columns], list[dict]]:
+    """The fact rows of tables 二/三/四 by table, and the extract.* issues (columns, so that the ingest builds
+    each table's frame once per batch rather than once per report)."""
     sections = find_table_sections(text_rows(text))
     if not sections and is_flat(text):  # crawler text: the tables ran together with the prose in one line
         sections = flat_sections(text)
-    facts: dict[str, pl.DataFrame] = {}
+    facts: dict[str, frames.Columns] = {}
     issues: list[dict] = []
     for table, extract in EXTRACTORS.items():
-        frame, found = extract(sections.get(table, []), report_id)
-        facts[table] = frame
+        facts[table], found = extract(sections.get(table, []), report_id)
         issues.extend(found)
     return facts, issues

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.tables.cells import is_value_cell
 from pipeline.tables.labels import CLOSING_HEADING, TABLE_HEADINGS, squeeze
@@ -24,13 +24,19 @@ from pipeline.tables.labels import CLOSING_HEADING, TABLE_HEADINGS, squeeze
 _FOOTER = re.compile(r"^\s*[-—–－]+\s*\d{1,4}\s*[-—–－]+\s*$")
 _MD_SEPARATOR = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$")
 _MD_DECORATION = re.compile(r"^[#>*\s]+|[*\s]+$")
+#: a line that is no row: a page footer or a markdown separator (one match instead of two per line)
+_NOT_A_ROW = re.compile(f"(?:{_FOOTER.pattern})|(?:{_MD_SEPARATOR.pattern})")
+#: the characters either can start with besides whitespace (`\s` is str.isspace): other lines skip the regex
+_NOT_A_ROW_STARTS = frozenset("-—–－|:")
 
 #: a heading is a short line: prose that merely mentions a table's title is longer than this
 MAX_HEADING_CHARS = 40
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
+    """One table row or line of text (a NamedTuple: every line of every report becomes one, and a tuple is
+    built at a fraction of a frozen dataclass's cost)."""
+
     cells: tuple[str, ...]
     line: int  # 1-based line of the row's first line in the text
     layout: str  # cells | tab | pipe | markdown | text
@@ -38,11 +44,11 @@ class Row:
     @property
     def text(self) -> str:
         """The row's text without whitespace or markdown decoration (for headings and labels)."""
-        return _row_text(self.cells)
+        return row_text(self.cells)
 
 
 @lru_cache(maxsize=65536)
-def _row_text(cells: tuple[str, ...]) -> str:
+def row_text(cells: tuple[str, ...]) -> str:
     """Row.text, remembered: headings and table signatures ask every row for it several times."""
     return squeeze(_MD_DECORATION.sub("", "".join(cells)))
 
@@ -62,48 +68,77 @@ def _split_pipes(line: str) -> tuple[tuple[str, ...], str]:
         parts = parts[1:]
     if line.endswith("|"):
         parts = parts[:-1]
-    return tuple(p.strip() for p in parts), layout
+    return tuple(map(str.strip, parts)), layout
 
 
 def text_rows(text: str) -> list[Row]:
-    """Every non-blank line or cell block of `text` as a Row, footers and markdown separators dropped."""
+    """Every non-blank line or cell block of `text` as a Row, footers and markdown separators dropped.
+
+    Runs once per line of every report, so the common cases are tested first and inline."""
     lines = text.split("\n")
     rows: list[Row] = []
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
-        if _is_blank(line) or _FOOTER.match(line) or _MD_SEPARATOR.match(line):
-            i += 1
-            continue
-        if _is_cell_line(line):
-            start, cells = i, [line[1:].strip()]
-            i += 1
-            while i < n and not _is_blank(lines[i]):
-                nxt = lines[i]
-                if _FOOTER.match(nxt):
-                    pass
-                elif _is_cell_line(nxt):
-                    cells.append(nxt[1:].strip())
-                elif "\t" in nxt:
-                    break
-                else:
-                    cells[-1] += nxt.strip()
-                i += 1
-            rows.append(Row(tuple(cells), start + 1, "cells"))
+        i += 1  # i is now the line's 1-based number
+        if not line.strip(" ") or (
+            (line[0] in _NOT_A_ROW_STARTS or line[0].isspace()) and _NOT_A_ROW.match(line)
+        ):
             continue
         if "\t" in line:
-            rows.append(Row(tuple(c.strip() for c in line.split("\t")), i + 1, "tab"))
+            if _is_cell_line(line):
+                i = _cell_block(lines, i - 1, rows)
+            else:
+                rows.append(Row(tuple(map(str.strip, line.split("\t"))), i, "tab"))
         elif "|" in line:
             cells, layout = _split_pipes(line)
-            rows.append(Row(cells, i + 1, layout))
+            rows.append(Row(cells, i, layout))
         else:
-            rows.append(Row((line.strip(),), i + 1, "text"))
-        i += 1
+            rows.append(Row((line.strip(),), i, "text"))
     return rows
 
 
+def _cell_block(lines: list[str], start: int, rows: list[Row]) -> int:
+    """The row of one-cell-per-line layout starting at lines[start], appended to rows; returns the index of the
+    first line after it. Continuation lines without a TAB are a wrapped cell's text; footers are dropped."""
+    cells = [lines[start][1:].strip()]
+    i, n = start + 1, len(lines)
+    while i < n and not _is_blank(lines[i]):
+        nxt = lines[i]
+        if (nxt[0] in _NOT_A_ROW_STARTS or nxt[0].isspace()) and _FOOTER.match(nxt):
+            pass
+        elif nxt[0] == "\t" and nxt.count("\t") == 1:  # _is_cell_line, inline: once per line of the block
+            cells.append(nxt[1:].strip())
+        elif "\t" in nxt:
+            break
+        else:
+            cells[-1] += nxt.strip()
+        i += 1
+    rows.append(Row(tuple(cells), start + 1, "cells"))
+    return i
+
+
+#: what every heading holds, whitespace allowed inside as squeeze() removes it: the tables' …情况, the closing
+#: 五、… / 存在的主要问题 / 其他需要报告. A row without it is no heading, which spares squeezing the text of every
+#: row of numbers (those are unique, so a cache would not help them)
+_HEADING_CHARS = re.compile(r"[况存]|其\s*他\s*需|[五六七八]\s*、")
+
+
 def heading_of(row: Row) -> str | None:
-    text = row.text
+    """The table whose heading the row is ('closing' for 五、… and the like), or None."""
+    cells = row.cells
+    text = cells[0] if len(cells) == 1 else "".join(cells)
+    # substring tests first (one of these characters is in every match of _HEADING_CHARS): on long prose lines
+    # they cost a fraction of the regex search
+    if not ("况" in text or "存" in text or "需" in text or "、" in text) or not _HEADING_CHARS.search(text):
+        return None
+    return _heading_of_cells(cells)
+
+
+@lru_cache(maxsize=16384)
+def _heading_of_cells(cells: tuple[str, ...]) -> str | None:
+    """heading_of, remembered per cells (the same headings and labels recur in every report)."""
+    text = row_text(cells)
     if not text or len(text) > MAX_HEADING_CHARS:
         return None
     for table, pattern in TABLE_HEADINGS.items():

@@ -188,8 +188,10 @@ def match(kind: str, text: str, context: str | None = None) -> Label | None:
     return None
 
 
+@cache
 def codes(kind: str, template: str | None = None) -> tuple[str, ...]:
-    """Codes of `kind` in table order; with `template`, only those the template prints."""
+    """Codes of `kind` in table order; with `template`, only those the template prints (remembered: the
+    completeness checks ask for them in every report)."""
     return tuple(
         label.code for label in LABELS
         if label.kind == kind and (template is None or label.template in (None, template))

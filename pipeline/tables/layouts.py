@@ -33,7 +33,7 @@ def find_table_sections(rows: Sequence[Row]) -> dict[str, list[Row]]:
     is found, from its first header row (TABLE_SIGNATURES), up to the next table's start or a closing heading."""
     starts: list[tuple[int, str, bool]] = []  # (row index, table or 'closing', the start row belongs to the table)
     seen: set[str] = set()
-    headings = [heading_of(row) for row in rows]
+    headings = list(map(heading_of, rows))
     for index, heading in enumerate(headings):
         if heading == "closing":
             starts.append((index, heading, False))

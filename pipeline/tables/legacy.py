@@ -16,6 +16,7 @@ together (crawler text) yields no facts and one issue — its numbers are never 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,7 +24,7 @@ from decimal import Decimal
 import polars as pl
 
 from pipeline.common import extract_issue
-from pipeline.frames import frame
+from pipeline.frames import Columns
 from pipeline.tables.cells import read_cell
 from pipeline.tables.flat_tables import unflatten_legacy
 from pipeline.tables.legacy_labels import CUMULATIVE_SUFFIX, family_of, lookup_code
@@ -148,9 +149,16 @@ def _issue(report_id: str, what: str, severity: str, location: str, message: str
 
 
 def extract_legacy_indicators(text: str, report_id: str) -> tuple[dict[str, pl.DataFrame], list[dict]]:
-    """Every indicator row of the report's legacy statistics tables, and the extraction issues found."""
+    """Every indicator row of the report's legacy statistics tables as a frame, and the extraction issues found."""
+    facts, issues = legacy_columns(text, report_id)
+    return {TABLE: facts[TABLE].frame()}, issues
+
+
+def legacy_columns(text: str, report_id: str) -> tuple[dict[str, Columns], list[dict]]:
+    """Every indicator row of the report's legacy statistics tables, and the extraction issues found
+    (columns, so that the ingest builds the table's frame once per batch rather than once per report)."""
     lines = text.split("\n")
-    facts: list[dict] = []
+    facts = Columns(TABLE)
     issues: list[dict] = []
     found_table = False
     for layout, rows, row_lines, line_no, truncated in _tables(lines):
@@ -177,33 +185,34 @@ def extract_legacy_indicators(text: str, report_id: str) -> tuple[dict[str, pl.D
                     issues.append(_issue(report_id, "unreadable_cell", "warning",
                                          f"label={label}; column={'cumulative' if suffix else 'year'}",
                                          f"the cell '{raw}' of row '{label}' is not a number; loaded as NULL"))
-                facts.append({
-                    "report_id": report_id,
-                    "indicator_code": code + suffix if code else None,
-                    "label": label,
-                    "unit": unit,
-                    "value": float(value * factor) if value is not None else None,
-                    "raw_text": raw,
-                    "period": "cumulative" if suffix else "year",
-                    "line": row_line,
-                })
+                facts.append(
+                    report_id=report_id,
+                    indicator_code=code + suffix if code else None,
+                    label=label,
+                    unit=unit,
+                    value=float(value * factor) if value is not None else None,
+                    raw_text=raw,
+                    period="cumulative" if suffix else "year",
+                    line=row_line,
+                )
     if not found_table:
         flat = next((n for n, line in enumerate(lines) if _FLAT_HEADER.search(re.sub(r"\s+", "", line))), None)
         rebuilt, flat_issues = unflatten_legacy(lines[flat], report_id) if flat is not None else (None, [])
         if rebuilt is not None:  # crawler text whose splitting is unique: read it as the table it was
-            facts_again, issues_again = extract_legacy_indicators(rebuilt, report_id)
+            facts_again, issues_again = legacy_columns(rebuilt, report_id)
             return facts_again, issues + issues_again
         issues.extend(flat_issues)
         if flat is not None and not flat_issues:
             issues.append(_issue(report_id, "unreadable_table", "error", f"line={flat + 1}",
                                  "a legacy statistics table header is printed but its cells run together "
                                  "without separators; no value was read from it"))
-    df = frame(TABLE, facts)
-    duplicated = (
-        df.filter(pl.col("indicator_code").is_not_null() & pl.col("indicator_code").is_duplicated())
-        .get_column("indicator_code").unique(maintain_order=True).to_list()
-    )
-    for code in duplicated:
+    for code in _duplicated_codes(facts):
         issues.append(_issue(report_id, "duplicate_code", "warning", f"indicator={code}",
                              f"more than one row maps to {code}; sums using it are ambiguous"))
-    return {TABLE: df}, issues
+    return {TABLE: facts}, issues
+
+
+def _duplicated_codes(facts: Columns) -> list[str]:
+    """Indicator codes that more than one row maps to, in the order of their first row."""
+    counts = Counter(code for code in facts.column("indicator_code") if code is not None)
+    return [code for code, n in counts.items() if n > 1]

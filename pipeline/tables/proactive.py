@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import polars as pl
 
 from pipeline import frames
 from pipeline.common import extract_issue
-from pipeline.tables.cells import header_unit, read_cell, yuan_value
+from pipeline.tables.cells import CELL_CACHE_SIZE, cell_kind, header_unit, read_cell, yuan_value
 from pipeline.tables.flat_tables import unflatten_proactive
 from pipeline.tables.grid import Row, split_text_row
 from pipeline.tables.labels import Label, codes, match, measure_spans, squeeze, strip_note
@@ -35,11 +36,15 @@ class Header:
     covered: frozenset[int]  # columns under some measure (colspans repeat them)
 
 
-def _measures_in(cell: str) -> list[tuple[int, Label]]:
-    return [(start, label) for start, _end, label in measure_spans(cell)]
+@lru_cache(maxsize=4096)
+def _measures_in(cell: str) -> tuple[tuple[int, Label], ...]:
+    """The measures a header cell names, remembered (every row without numbers is tried as a header)."""
+    return tuple((start, label) for start, _end, label in measure_spans(cell))
 
 
+@lru_cache(maxsize=4096)
 def _read_header(cells: tuple[str, ...]) -> Header | None:
+    """The header these cells are, or None; remembered, as the same header rows recur in every report."""
     per_cell = [(col, _measures_in(c)) for col, c in enumerate(cells)]
     per_cell = [(col, found) for col, found in per_cell if found]
     if not per_cell:
@@ -62,15 +67,34 @@ def _read_header(cells: tuple[str, ...]) -> Header | None:
 
 
 def _item_of(cells: tuple[str, ...]) -> tuple[int, Label] | None:
+    """The item the row's first non-blank cell names, with its column."""
     for col, cell in enumerate(cells):
         if not cell.strip():
             continue
-        key = strip_note(squeeze(cell))  # 规章（设区的市…应提供相关数据） is 规章
-        if len(key) > _MAX_ITEM_CHARS:
-            return None
-        label = match("item", key)
+        label = _item_label(cell)
         return (col, label) if label is not None else None
     return None
+
+
+@lru_cache(maxsize=4096)
+def _item_label(cell: str) -> Label | None:
+    """The item a label cell names (None for long text), remembered: the same labels recur in every report."""
+    key = strip_note(squeeze(cell))  # 规章（设区的市…应提供相关数据） is 规章
+    if len(key) > _MAX_ITEM_CHARS:
+        return None
+    return match("item", key)
+
+
+@lru_cache(maxsize=CELL_CACHE_SIZE)
+def _read_value(text: str, yuan: bool, unit_in_header: str | None) -> tuple[float | None, str, bool]:
+    """(value, the cell's kind, whether it is an amount that states no unit) of one cell under a measure:
+    amounts in yuan (the cell's unit, else the header's), counts as printed (a count with a money unit is NULL)."""
+    cell = read_cell(text)
+    if yuan:
+        amount = yuan_value(cell, unit_in_header)
+        return (float(amount) if amount is not None else None), cell.kind, cell.kind == "number" and amount is None
+    value = float(cell.value) if cell.kind == "number" and cell.unit not in ("元", "万元", "亿元") else None
+    return value, cell.kind, False
 
 
 def _values(cells: tuple[str, ...], item_col: int, header: Header) -> tuple[str, ...] | None:
@@ -92,24 +116,33 @@ def _values(cells: tuple[str, ...], item_col: int, header: Header) -> tuple[str,
 
 
 def extract_proactive(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
-    """fact_proactive_disclosure rows and extract.proactive.* issues for the rows of table 二's section."""
+    """fact_proactive_disclosure as a frame and extract.proactive.* issues for the rows of table 二's section."""
+    facts, issues = proactive_columns(rows, report_id)
+    return facts.frame(), issues
+
+
+def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
+    """fact_proactive_disclosure rows and extract.proactive.* issues for the rows of table 二's section
+    (columns, not a frame: the ingest builds one frame per table for a whole batch)."""
+    facts = frames.Columns(TABLE)
     rows, issues = unflatten_proactive(rows, report_id)  # crawler text: cells split by the arithmetic, or not at all
     if rows is None:
-        return frames.empty(TABLE), issues
-    records: list[dict] = []
+        return facts, issues
     seen: dict[tuple[str, str], str] = {}
+    loaded: list[tuple[Label, Label, float | None, str, int]] = []  # (item, measure, value, raw text, line)
     header: Header | None = None
     templates: set[str] = set()
     rows = join_cell_lines(rows, lambda cell: len(_measures_in(cell)), lambda text: _item_of((text,)) is not None)
     for row in rows:
         cells = split_text_row(row)
-        if not any(read_cell(c).kind == "number" for c in cells):
+        kinds = tuple(map(cell_kind, cells))
+        if "number" not in kinds:
             found = _read_header(cells)
             if found is not None:
                 header = found
                 templates.update(m.template for m in found.measures if m.template)
                 continue
-            if not any(read_cell(c).kind == "null" for c in cells):
+            if "null" not in kinds:
                 continue  # a row of placeholders only (规章 - - -) is still an item row, loaded as blanks
         item = _item_of(cells)
         if item is None:
@@ -138,32 +171,33 @@ def extract_proactive(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame
                     ))
                 continue
             seen[key] = text
-            cell = read_cell(text)
-            if measure.unit == "yuan":
-                amount = yuan_value(cell, unit_in_header)
-                value = float(amount) if amount is not None else None
-                if cell.kind == "number" and amount is None:
-                    issues.append(extract_issue(
-                        report_id, TABLE, "unit", f"item={key[0]}; measure={key[1]}",
-                        f"{_NAME}: the amount {text!r} of {item_label.printed} states no unit (元/万元/亿元) in the "
-                        f"cell or its header; stored as NULL.",
-                    ))
-            else:
-                value = float(cell.value) if cell.kind == "number" and cell.unit not in ("元", "万元", "亿元") else None
-            if cell.kind == "unreadable":
+            value, kind, no_unit = _read_value(text, measure.unit == "yuan", unit_in_header)
+            if no_unit:
+                issues.append(extract_issue(
+                    report_id, TABLE, "unit", f"item={key[0]}; measure={key[1]}",
+                    f"{_NAME}: the amount {text!r} of {item_label.printed} states no unit (元/万元/亿元) in the "
+                    f"cell or its header; stored as NULL.",
+                ))
+            if kind == "unreadable":
                 issues.append(extract_issue(
                     report_id, TABLE, "unreadable_cell", f"item={key[0]}; measure={key[1]}",
                     f"{_NAME}: the cell {text!r} ({item_label.printed} / {measure.printed}) is not a number; "
                     f"stored as NULL.",
                 ))
-            records.append({
-                "report_id": report_id, "article": item_label.article, "item": item_label.code,
-                "measure": measure.code, "value": value, "unit": measure.unit, "raw_text": text,
-                "line": row.line,
-            })
+            loaded.append((item_label, measure, value, text, row.line))
 
     issues.extend(_completeness(report_id, seen, templates))
-    return frames.frame(TABLE, records), issues
+    facts.extend(
+        report_id=report_id,
+        article=[item.article for item, _m, _v, _t, _l in loaded],
+        item=[item.code for item, _m, _v, _t, _l in loaded],
+        measure=[measure.code for _i, measure, _v, _t, _l in loaded],
+        value=[value for _i, _m, value, _t, _l in loaded],
+        unit=[measure.unit for _i, measure, _v, _t, _l in loaded],
+        raw_text=[text for _i, _m, _v, text, _l in loaded],
+        line=[line for _i, _m, _v, _t, line in loaded],
+    )
+    return facts, issues
 
 
 def _completeness(report_id: str, seen: dict, templates: set[str]) -> list[dict]:

@@ -16,24 +16,31 @@ The format (2019 one （六）其他处理 row, or 2021's three) is read from th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from types import MappingProxyType
+from typing import NamedTuple
 
 import polars as pl
 
 from pipeline import frames
 from pipeline.common import extract_issue
-from pipeline.tables.cells import Cell, count_value, read_cell
+from pipeline.tables.cells import CELL_CACHE_SIZE, cell_kind, count_in, read_cell, read_count
 from pipeline.tables.flat_tables import unflatten_requests
 from pipeline.tables.grid import Row, split_text_row
 from pipeline.tables.labels import APPLICANT_ORDER, codes, match
 from pipeline.tables.layouts import is_request_label, join_wrapped_labels
 
 TABLE = "fact_requests"
+#: a header's columns: applicant → its first column, and every column under some applicant
+Header = tuple[Mapping[str, int], frozenset[int]]
+#: the header's (applicant, column) pairs to read, with their lowest and highest column
+Wanted = tuple[tuple[tuple[str, int], ...], int, int]
 _NAME = "表三（收到和处理政府信息公开申请情况）"
 
 
-def _header_columns(header_rows: Sequence[tuple[str, ...]]) -> tuple[dict[str, int], set[int]]:
+def _header_columns(header_rows: Sequence[tuple[str, ...]]) -> tuple[dict[str, int], frozenset[int]]:
     """applicant → first column, and every column under some applicant (colspans repeat a label)."""
     width = max((len(cells) for cells in header_rows), default=0)
     resolved: dict[int, str] = {}
@@ -47,10 +54,19 @@ def _header_columns(header_rows: Sequence[tuple[str, ...]]) -> tuple[dict[str, i
     first: dict[str, int] = {}
     for col in sorted(resolved):
         first.setdefault(resolved[col], col)
-    return first, set(resolved)
+    return first, frozenset(resolved)
 
 
-def _wanted_columns(header: tuple[dict[str, int], set[int]]) -> tuple[tuple[tuple[str, int], ...], int, int] | None:
+@lru_cache(maxsize=1024)
+def _table_header(header_rows: tuple[tuple[str, ...], ...]) -> tuple[Header, Wanted | None]:
+    """The header's columns (_header_columns) and the columns to read (_wanted_columns), remembered per header
+    rows, as a few headers recur in every report; the column map is read-only since the result is shared."""
+    first, covered = _header_columns(header_rows)
+    header = (MappingProxyType(first), covered)
+    return header, _wanted_columns(header)
+
+
+def _wanted_columns(header: Header) -> Wanted | None:
     """The header's (applicant, column) pairs to read, with their lowest and highest column, or None when the
     header does not name every applicant: worked out once per table, not once per row."""
     columns, _covered = header
@@ -60,8 +76,7 @@ def _wanted_columns(header: tuple[dict[str, int], set[int]]) -> tuple[tuple[tupl
     return wanted, min(c for _a, c in wanted), max(c for _a, c in wanted)
 
 
-def _by_header(cells: tuple[str, ...], last_label: int, header: tuple[dict[str, int], set[int]],
-               wanted: tuple[tuple[tuple[str, int], ...], int, int] | None = None):
+def _by_header(cells: tuple[str, ...], last_label: int, header: Header, wanted: Wanted | None = None):
     if wanted is None:
         wanted = _wanted_columns(header)
         if wanted is None:
@@ -69,10 +84,17 @@ def _by_header(cells: tuple[str, ...], last_label: int, header: tuple[dict[str, 
     pairs, lowest, highest = wanted
     if lowest <= last_label or highest >= len(cells):
         return None
-    covered = header[1]
-    if any(cells[c].strip() and c not in covered for c in range(last_label + 1, len(cells))):
-        return None
-    return {a: cells[c] for a, c in pairs}
+    for c in _uncovered(header[1], last_label + 1, len(cells)):
+        if cells[c].strip():
+            return None
+    return {a: cells[c].strip() for a, c in pairs}
+
+
+@lru_cache(maxsize=1024)
+def _uncovered(covered: frozenset[int], start: int, stop: int) -> tuple[int, ...]:
+    """The columns from start to stop that no applicant covers (a row with a value there does not fit the
+    header); remembered, as every row of a table asks the same question."""
+    return tuple(c for c in range(start, stop) if c not in covered)
 
 
 def _core(values: tuple[str, ...]) -> tuple[int, int]:
@@ -85,8 +107,7 @@ def _core(values: tuple[str, ...]) -> tuple[int, int]:
     return start, end
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One row of table 三 as classified: its code (None when no label was recognised), cells and last label cell."""
 
     code: str | None
@@ -103,9 +124,15 @@ class Entry:
 class TableLayout:
     """What the placement strategies may use besides the row itself: the header's columns, the clean rows' layout."""
 
-    header: tuple[dict[str, int], set[int]]
-    clean_layouts: dict[int, set[int]]  # row width → first value column of rows with one value per applicant
-    wanted: tuple[tuple[tuple[str, int], ...], int, int] | None = None  # the header's columns to read (once)
+    header: Header
+    entries: Sequence[Entry]  # the table's labelled rows
+    wanted: Wanted | None = None  # the header's columns to read (once)
+
+    @cached_property
+    def clean_layouts(self) -> dict[int, set[int]]:
+        """Row width → first value column of rows with one value per applicant; worked out only when a row
+        needs it (most tables place every row by the header's columns or the row's own cells)."""
+        return _clean_layouts(self.entries)
 
 
 Placement = Callable[[Entry, TableLayout], "dict[str, str] | None"]
@@ -123,7 +150,7 @@ def _place_by_own_cells(entry: Entry, layout: TableLayout) -> dict[str, str] | N
     start, end = _core(entry.values)
     if end - start != len(APPLICANT_ORDER):
         return None
-    return dict(zip(APPLICANT_ORDER, entry.values[start:end], strict=True))
+    return dict(zip(APPLICANT_ORDER, map(str.strip, entry.values[start:end]), strict=True))
 
 
 def _place_blank_row(entry: Entry, layout: TableLayout) -> dict[str, str] | None:
@@ -144,33 +171,51 @@ def _place_by_clean_rows(entry: Entry, layout: TableLayout) -> dict[str, str] | 
         return None
     if any(c.strip() for c in cells[entry.last_label + 1 : first] + cells[end:]):
         return None
-    return dict(zip(APPLICANT_ORDER, cells[first:end], strict=True))
+    return dict(zip(APPLICANT_ORDER, map(str.strip, cells[first:end]), strict=True))
 
 
-#: how a row's values are matched to the applicant columns, tried in this order; the first that fits wins
+#: how a row's values are matched to the applicant columns (each gives the cells' text stripped), tried in this
+#: order; the first that fits wins
 PLACEMENTS: tuple[Placement, ...] = (_place_by_header, _place_by_own_cells, _place_blank_row, _place_by_clean_rows)
 
 
 def extract_requests(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
+    """fact_requests as a frame and extract.requests.* issues for the rows of table 三's section."""
+    facts, issues = requests_columns(rows, report_id)
+    return facts.frame(), issues
+
+
+def _place(entry: Entry, layout: TableLayout) -> dict[str, str] | None:
+    """The row's cell under each applicant, by the first of PLACEMENTS that fits, or None (ambiguous)."""
+    for place in PLACEMENTS:
+        found = place(entry, layout)
+        if found is not None:
+            return found
+    return None
+
+
+def requests_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
     """fact_requests rows and extract.requests.* issues for the rows of table 三's section:
-    classify rows → fill gaps in template order → place values in columns → read the cells."""
+    classify rows → fill gaps in template order → place values in columns → read the cells.
+    Columns, not a frame: the ingest builds one frame per table for a whole batch."""
+    facts = frames.Columns(TABLE)
     rows, issues = unflatten_requests(rows, report_id)  # crawler text: cells split by the arithmetic, or not at all
     if rows is None:
-        return frames.empty(TABLE), issues
+        return facts, issues
     header_rows, entries = classify_rows(rows)
     entries = _fill_gaps_in_template_order(entries)
     unlabelled = [e.row.line for e in entries if e.code is None]
     parsed = [e for e in entries if e.code is not None]
-    header = _header_columns(header_rows)
-    layout = TableLayout(header, _clean_layouts(parsed), _wanted_columns(header))
-    records: list[dict] = []
+    header, wanted = _table_header(tuple(header_rows))
+    layout = TableLayout(header, parsed, wanted)
     seen: dict[str, dict[str, str]] = {}
+    loaded: list[tuple[Entry, dict[str, str], list[int | None]]] = []  # (row, applicant → text, counts)
     for entry in parsed:
-        by_applicant = next((found for place in PLACEMENTS if (found := place(entry, layout)) is not None), None)
+        by_applicant = _place(entry, layout)
         if by_applicant is None:
             issues.append(_ambiguous_row(report_id, entry))
             continue
-        raw = {a: v.strip() for a, v in by_applicant.items()}
+        raw = by_applicant
         if entry.code in seen:
             if seen[entry.code] != raw:
                 issues.append(extract_issue(
@@ -180,9 +225,17 @@ def extract_requests(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame,
                 ))
             continue
         seen[entry.code] = raw
-        records.extend(_read_cells(report_id, entry, raw, issues))
+        loaded.append((entry, raw, _read_cells(report_id, entry, raw, issues)))
     issues.extend(_completeness(report_id, seen, unlabelled))
-    return frames.frame(TABLE, records), issues
+    facts.extend(
+        report_id=report_id,
+        row_code=[entry.code for entry, raw, _counts in loaded for _ in raw],
+        applicant=[applicant for _entry, raw, _counts in loaded for applicant in raw],
+        value=[value for _entry, _raw, counts in loaded for value in counts],
+        raw_text=[text for _entry, raw, _counts in loaded for text in raw.values()],
+        line=[entry.row.line for entry, raw, _counts in loaded for _ in raw],
+    )
+    return facts, issues
 
 
 def classify_rows(rows: Sequence[Row]) -> tuple[list[tuple[str, ...]], list[Entry]]:
@@ -193,9 +246,7 @@ def classify_rows(rows: Sequence[Row]) -> tuple[list[tuple[str, ...]], list[Entr
     group: str | None = None
     for row in join_wrapped_labels(rows, is_request_label):
         cells = split_text_row(row)
-        kinds = [read_cell(c).kind for c in cells]
-        has_number = "number" in kinds
-        text_cols = [i for i, k in enumerate(kinds) if k == "unreadable"]
+        has_number, text_cols = _shape(tuple(map(cell_kind, cells)))
         if not has_number and any(match("applicant", cells[i]) for i in text_cols):
             header_rows.append(cells)
             continue
@@ -222,6 +273,13 @@ def classify_rows(rows: Sequence[Row]) -> tuple[list[tuple[str, ...]], list[Entr
     return header_rows, entries
 
 
+@lru_cache(maxsize=4096)
+def _shape(kinds: tuple[str, ...]) -> tuple[bool, tuple[int, ...]]:
+    """Whether a row with these cell kinds holds a number, and its text (label) columns; remembered, as a
+    table's rows share a handful of shapes."""
+    return "number" in kinds, tuple(i for i, k in enumerate(kinds) if k == "unreadable")
+
+
 def _clean_layouts(entries: Sequence[Entry]) -> dict[int, set[int]]:
     """Column layout of the clean rows (exactly one value per applicant), for rows that need it."""
     layouts: dict[int, set[int]] = {}
@@ -242,20 +300,26 @@ def _ambiguous_row(report_id: str, entry: Entry) -> dict:
     )
 
 
-def _read_cells(report_id: str, entry: Entry, raw: dict[str, str], issues: list[dict]) -> list[dict]:
-    """One fact record per applicant cell; a cell that is not a count is NULL with an unreadable_cell issue."""
-    records = []
-    for applicant, text in raw.items():
-        cell: Cell = read_cell(text)
-        value = count_value(cell)
-        if cell.kind == "unreadable" or (cell.kind == "number" and value is None):
-            issues.append(extract_issue(
-                report_id, TABLE, "unreadable_cell", f"row={entry.code}; applicant={applicant}",
-                f"{_NAME}: the cell {text!r} (row {entry.code}, applicant {applicant}) is not a count; stored as NULL.",
-            ))
-        records.append({"report_id": report_id, "row_code": entry.code, "applicant": applicant, "value": value,
-                        "raw_text": text, "line": entry.row.line})
-    return records
+def _read_cells(report_id: str, entry: Entry, raw: dict[str, str], issues: list[dict]) -> list[int | None]:
+    """The count in each applicant cell; a cell that is not a count is NULL with an unreadable_cell issue."""
+    texts = raw.values()
+    values = list(map(count_in, texts))
+    if None in values and any(map(_not_a_count, texts)):  # a cell that is not a count has no value either
+        for applicant, text in raw.items():
+            if _not_a_count(text):
+                issues.append(extract_issue(
+                    report_id, TABLE, "unreadable_cell", f"row={entry.code}; applicant={applicant}",
+                    f"{_NAME}: the cell {text!r} (row {entry.code}, applicant {applicant}) is not a count; "
+                    f"stored as NULL.",
+                ))
+    return values
+
+
+@lru_cache(maxsize=CELL_CACHE_SIZE)
+def _not_a_count(text: str) -> bool:
+    """A cell that should hold a count but holds text or a number that is no count (3.5, 12万元)."""
+    value, kind = read_count(text)
+    return kind == "unreadable" or (kind == "number" and value is None)
 
 
 def _fill_gaps_in_template_order(entries: list[Entry]) -> list[Entry]:

@@ -9,14 +9,15 @@ rows of 5 under their own headings. The outcome order is read from the header wh
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import polars as pl
 
 from pipeline import frames
 from pipeline.common import extract_issue
-from pipeline.tables.cells import count_value, read_cell
+from pipeline.tables.cells import cell_kind, read_count
 from pipeline.tables.flat_tables import unflatten_review
-from pipeline.tables.grid import Row
+from pipeline.tables.grid import Row, row_text
 from pipeline.tables.labels import OUTCOME_ORDER, PROCEEDING_ORDER, match
 
 TABLE = "fact_review_results"
@@ -30,7 +31,7 @@ _MARKUP_LAYOUTS = ("tab", "cells", "markdown")
 def _value_cells(row: Row) -> tuple[str, ...] | None:
     """The row's cells if it is a row of numbers (blanks and placeholders allowed), else None."""
     cells = row.cells if row.layout != "text" else tuple(row.cells[0].split())
-    kinds = [read_cell(c).kind for c in cells]
+    kinds = list(map(cell_kind, cells))
     if "unreadable" in kinds or "number" not in kinds:
         return None
     if row.layout == "text" and len(cells) < len(OUTCOME_ORDER):
@@ -45,8 +46,10 @@ def _value_cells(row: Row) -> tuple[str, ...] | None:
     return cells[start:end]
 
 
-def _outcomes_from_header(header_rows: list[tuple[str, ...]]) -> tuple[str, ...]:
-    """The 15 outcomes in the header's order, or the template's order when the header does not give 15."""
+@lru_cache(maxsize=1024)
+def _outcomes_from_header(header_rows: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """The 15 outcomes in the header's order, or the template's order when the header does not give 15
+    (remembered: a few headers recur in every report)."""
     default = OUTCOME_ORDER * len(PROCEEDING_ORDER)
     if not header_rows:
         return default
@@ -69,11 +72,30 @@ def _outcomes_from_header(header_rows: list[tuple[str, ...]]) -> tuple[str, ...]
     return tuple(found)
 
 
+@lru_cache(maxsize=4096)
+def _label_row(cells: tuple[str, ...]) -> tuple[bool, str | None]:
+    """Whether a row without numbers is a header row (naming two outcomes or more), else the proceeding a short
+    row names (or None); remembered, as the same label rows recur in every report."""
+    if len([c for c in cells if c.strip() and match("outcome", c)]) >= 2:
+        return True, None
+    text = row_text(cells)
+    proceeding = match("proceeding", text) if len(text) <= 30 else None
+    return False, (proceeding.code if proceeding is not None else None)
+
+
 def extract_review(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
-    """fact_review_results rows and extract.review.* issues for the rows of table 四's section."""
+    """fact_review_results as a frame and extract.review.* issues for the rows of table 四's section."""
+    facts, issues = review_columns(rows, report_id)
+    return facts.frame(), issues
+
+
+def review_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
+    """fact_review_results rows and extract.review.* issues for the rows of table 四's section
+    (columns, not a frame: the ingest builds one frame per table for a whole batch)."""
+    facts = frames.Columns(TABLE)
     rows, flat_issues = unflatten_review(rows, report_id)  # crawler text: cells split by the arithmetic, or not at all
     if rows is None:
-        return frames.empty(TABLE), flat_issues
+        return facts, flat_issues
     header_rows: list[tuple[str, ...]] = []
     groups: list[tuple[str | None, tuple[str, ...], int]] = []  # (proceeding named above, cells, line)
     hint: str | None = None
@@ -85,22 +107,21 @@ def extract_review(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, l
             groups.append((hint, values, row.line))
             hint = None
             continue
-        outcomes = [c for c in row.cells if c.strip() and match("outcome", c)]
-        if len(outcomes) >= 2:
+        is_header, proceeding = _label_row(row.cells)
+        if is_header:
             header_rows.append(row.cells)
             continue
-        proceeding = match("proceeding", row.text) if len(row.text) <= 30 else None
         if proceeding is not None:
-            hint = proceeding.code
+            hint = proceeding
 
     if not groups:
-        return frames.empty(TABLE), [extract_issue(
+        return facts, [extract_issue(
             report_id, TABLE, "missing", None, f"{_NAME}: the table was not found or it holds no numbers.",
         )]
     cells = [c for _hint, values, _line in groups for c in values]
     if len(cells) != _CELLS:
         lines = ",".join(str(line) for _h, _v, line in groups)
-        return frames.empty(TABLE), [extract_issue(
+        return facts, [extract_issue(
             report_id, TABLE, "ambiguous", f"lines={lines}",
             f"{_NAME}: found {len(cells)} cells where the template has {_CELLS}; no cell was loaded because "
             f"it cannot be told which column each number belongs to.",
@@ -111,22 +132,20 @@ def extract_review(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, l
     if len(groups) == len(PROCEEDING_ORDER) and all(len(v) == len(OUTCOME_ORDER) for _h, v, _l in groups):
         if all(hints) and len(set(hints)) == len(PROCEEDING_ORDER):
             proceedings = [h for h in hints for _ in OUTCOME_ORDER]
-    outcomes = _outcomes_from_header(header_rows)
+    outcomes = _outcomes_from_header(tuple(header_rows))
     lines = [line for _h, values, line in groups for _ in values]
 
     issues: list[dict] = []
-    records: list[dict] = []
-    for proceeding, outcome, text, line in zip(proceedings, outcomes, cells, lines, strict=True):
-        text = text.strip()
-        cell = read_cell(text)
-        value = count_value(cell)
-        if cell.kind == "number" and value is None:
+    texts = [text.strip() for text in cells]
+    values = []
+    for proceeding, outcome, text in zip(proceedings, outcomes, texts, strict=True):
+        value, kind = read_count(text)
+        if kind == "number" and value is None:
             issues.append(extract_issue(
                 report_id, TABLE, "unreadable_cell", f"proceeding={proceeding}; outcome={outcome}",
                 f"{_NAME}: the cell {text!r} ({proceeding} / {outcome}) is not a count; stored as NULL.",
             ))
-        records.append({
-            "report_id": report_id, "proceeding": proceeding, "outcome": outcome, "value": value, "raw_text": text,
-            "line": line,
-        })
-    return frames.frame(TABLE, records), issues
+        values.append(value)
+    facts.extend(report_id=report_id, proceeding=proceedings, outcome=list(outcomes), value=values, raw_text=texts,
+                 line=lines)
+    return facts, issues
