@@ -20,7 +20,6 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,35 +157,22 @@ def discover_raw_files(raw_dir: Path, entries: Iterable[Entry] | None = None, kn
     `entries`: the folder's walk, when the caller has it already (the overrides read the same walk).
     `known`: size, modification time and hash of each file as the last run saw it; a file whose size and
     modification time (nanoseconds) are unchanged is not read and hashed again, as git and rsync do, so a
-    nightly run over an unchanged national corpus costs a stat per file, not a read of every byte.
-    Files are hashed on one thread per core (reading and hashlib release the GIL), in chunks."""
+    nightly run over an unchanged national corpus costs a stat per file, not a read of every byte."""
     known = known or {}
-    wanted = [e for e in (walk_raw_folder(raw_dir) if entries is None else entries)
-              if e.error or is_report_candidate(e)]
-    chunks = [wanted[i : i + HASH_CHUNK] for i in range(0, len(wanted), HASH_CHUNK)]
-    if len(chunks) > 1:
-        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-            files = [f for chunk in pool.map(lambda chunk: [_raw_file(e, known) for e in chunk], chunks) for f in chunk]
-    else:
-        files = [_raw_file(e, known) for e in wanted]
+    files = []
+    for entry in walk_raw_folder(raw_dir) if entries is None else entries:
+        if entry.error:
+            files.append(failed_entry(entry.path, entry.source_path, entry.error))
+        elif is_report_candidate(entry):
+            try:
+                st = os.stat(entry.path)
+                seen = known.get(entry.source_path)
+                if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
+                    digest = seen[2]
+                else:
+                    digest = hashlib.sha256(entry.path.read_bytes()).hexdigest()
+            except OSError as exc:
+                files.append(failed_entry(entry.path, entry.source_path, f"cannot be read ({exc.strerror})"))
+                continue
+            files.append(RawFile(entry.path, entry.source_path, digest, size=st.st_size, mtime_ns=st.st_mtime_ns))
     return sorted(files, key=lambda f: f.source_path)
-
-
-#: files hashed per task of the thread pool (fewer tasks: less overhead per file)
-HASH_CHUNK = 256
-
-
-def _raw_file(entry: Entry, known: Known) -> RawFile:
-    """The entry as a RawFile with its content hash (the known one when size and mtime are unchanged)."""
-    if entry.error:
-        return failed_entry(entry.path, entry.source_path, entry.error)
-    try:
-        st = os.stat(entry.path)
-        seen = known.get(entry.source_path)
-        if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
-            digest = seen[2]
-        else:
-            digest = hashlib.sha256(entry.path.read_bytes()).hexdigest()
-    except OSError as exc:
-        return failed_entry(entry.path, entry.source_path, f"cannot be read ({exc.strerror})")
-    return RawFile(entry.path, entry.source_path, digest, size=st.st_size, mtime_ns=st.st_mtime_ns)
