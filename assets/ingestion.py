@@ -17,7 +17,7 @@ from assets.resources import PipelinePaths
 from pipeline import frames
 from pipeline.batching import run_batches
 from pipeline.plan import batches, plan_run
-from pipeline.run import BATCH_SIZE
+from pipeline.run import batch_size_for
 from pipeline.warehouse.catalog import TABLE_COMMENTS, comment_for
 from pipeline.warehouse.load import Changes, connect, publish, published_state
 from pipeline.warehouse.quality_report import write_quality_report
@@ -60,7 +60,7 @@ def report_batches(context: dg.AssetExecutionContext, paths: PipelinePaths) -> d
             statuses[status] = statuses.get(status, 0) + 1
         context.log.info(f"{sum(statuses.values())}/{len(jobs)} reports processed")
 
-    run_batches(batches(jobs, BATCH_SIZE), out, on_batch)
+    run_batches(batches(jobs, batch_size_for(len(jobs))), out, on_batch)
     return dg.MaterializeResult(metadata={
         "processed": dg.MetadataValue.int(len(jobs)),
         "unchanged": dg.MetadataValue.int(plan.unchanged),
@@ -86,7 +86,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePaths):
                        ["report_id"]) if any(parts.rglob("reports.parquet")) else set()
     remaining = [job for job in plan.todo if job.raw.report_id not in done_ids]
     try:
-        run_batches(batches(remaining, BATCH_SIZE), parts / "publish")
+        run_batches(batches(remaining, batch_size_for(len(remaining))), parts / "publish")
         counts = publish(paths.warehouse_path, Changes(parts, plan.gone, plan.renames, plan.full_rebuild))
     finally:
         shutil.rmtree(parts, ignore_errors=True)
