@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/bench_extract_tables.py [CORPUS] [prof]
 
-Uses the read reports cached by scripts/check_same_tables.py (reading is not measured here). The first batch
+Reads the corpus first (reading is not measured here). The first batch
 warms the label caches and is not counted; the other reports are extracted once, as the main job sees them (a
 second pass would find every cell string in the caches already). Run it a few times and take the lowest: the
 machine is shared. With `prof`, prints a cProfile of the run instead.
@@ -11,7 +11,6 @@ machine is shared. With `prof`, prints a cProfile of the run instead.
 from __future__ import annotations
 
 import cProfile
-import pickle
 import pstats
 import sys
 import time
@@ -20,9 +19,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline import ingest  # noqa: E402
+from pipeline.reading.discovery import discover_raw_files  # noqa: E402
 
 name = sys.argv[1] if len(sys.argv) > 1 else "n4000"
-batches = pickle.loads(Path(f"/tmp/ext_check/inputs/{name}.pkl").read_bytes())
+raw = {"n1000": Path("/tmp/bench/n1000/raw"), "n4000": Path("/tmp/b9/n4000/raw")}[name]
+jobs = ingest.plan_jobs(discover_raw_files(raw), raw)
+batches = [[ingest._read_job(j) for j in jobs[i : i + 256]] for i in range(0, len(jobs), 256)]
 ingest.extract_tables(batches[0])
 batches = batches[1:]
 n = sum(len(b) for b in batches)

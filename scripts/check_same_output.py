@@ -17,7 +17,8 @@ every rule family fires.
 from __future__ import annotations
 
 import argparse
-import pickle
+import dataclasses
+import json
 import sys
 import time
 from pathlib import Path
@@ -52,13 +53,40 @@ RECORDED = [
 ]
 
 
+#: the only objects a recorded call's arguments may hold besides JSON values (read back by name: no pickle)
+ARGUMENT_TYPES = {"ReportMetadata": metadata.ReportMetadata}
+
+
+def _encode(value):
+    """A call's argument as JSON: dataclasses by name and fields, dicts as pairs (keys may be ints)."""
+    if dataclasses.is_dataclass(value):
+        return {"dataclass": type(value).__name__,
+                "fields": {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if isinstance(value, dict):
+        return {"pairs": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value):
+    if isinstance(value, dict) and "dataclass" in value:
+        return ARGUMENT_TYPES[value["dataclass"]](**{k: _decode(v) for k, v in value["fields"].items()})
+    if isinstance(value, dict):
+        return {_decode(k): _decode(v) for k, v in value["pairs"]}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
 def _record(calls: dict[str, list]) -> None:
+    """Record each reading function's arguments and the repr of its output (what the comparison checks)."""
     for module, name, _ in RECORDED:
         original = getattr(module, name)
 
         def wrapper(*args, _f=original, _name=name, **kwargs):
             out = _f(*args, **kwargs)
-            calls[_name].append((args, kwargs, out))
+            calls[_name].append((_encode(list(args)), _encode(kwargs), repr(out)))
             return out
 
         setattr(module, name, wrapper)
@@ -159,16 +187,14 @@ def main() -> int:
                 same = _same(pl.read_parquet(path), df, as_sets=table.startswith("validation_issues"))
                 ok &= same
                 print(f"mutated {table}: {'same' if same else 'DIFFERENT'}")
-    calls_path = args.out / "calls.pickle"
+    calls_path = args.out / "calls.json"
     if args.mode == "save" and not args.only:
-        with calls_path.open("wb") as fh:
-            pickle.dump(calls, fh)
+        calls_path.write_text(json.dumps(calls, ensure_ascii=False), "utf-8")
     elif args.mode == "compare" and calls_path.exists():
-        with calls_path.open("rb") as fh:
-            saved_calls = pickle.load(fh)
+        saved_calls = json.loads(calls_path.read_text("utf-8"))
         for _, name, home in RECORDED:
             f = getattr(home, name)
-            bad = sum(f(*a, **k) != out for a, k, out in saved_calls[name])
+            bad = sum(repr(f(*_decode(a), **_decode(k))) != out for a, k, out in saved_calls[name])
             ok &= not bad
             print(f"{name}: {len(saved_calls[name])} calls, {bad} different")
     print("SAME" if ok else "DIFFERENT")

@@ -4,8 +4,8 @@
     .venv/bin/python scripts/check_same_tables.py compare  # after a change: recompute and compare
 
 Inputs: every fixture under tests/fixtures (read once) and the generated corpora /tmp/bench/n1000/raw and
-/tmp/b9/n4000/raw, read in batches of 256 as the main job does. Reading is not what this checks, so the read
-reports are cached (pickle) under the output folder and reused by `compare`.
+/tmp/b9/n4000/raw, read in batches of 256 as the main job does (read again by each mode: nothing is loaded
+back from disk but Parquet and JSON).
 
 Outputs compared:
 - `extract_tables` per batch (corpora) and over all fixtures: every fact frame (`df.equals`, schema included),
@@ -18,7 +18,6 @@ Frames are stored as Parquet, issues and rows as JSON.
 from __future__ import annotations
 
 import json
-import pickle
 import sys
 import time
 from pathlib import Path
@@ -42,15 +41,9 @@ BATCH = 256
 
 
 def _read_batches(name: str, raw: Path) -> list[list[ingest.ReportText]]:
-    """The corpus read in batches of 256 (cached: reading is not under test)."""
-    cache = OUT / "inputs" / f"{name}.pkl"
-    if cache.exists():
-        return pickle.loads(cache.read_bytes())
+    """The corpus read in batches of 256 (reading is not under test, only what follows it)."""
     jobs = ingest.plan_jobs(discover_raw_files(raw), raw)
-    batches = [[ingest._read_job(j) for j in jobs[i : i + BATCH]] for i in range(0, len(jobs), BATCH)]
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_bytes(pickle.dumps(batches))
-    return batches
+    return [[ingest._read_job(j) for j in jobs[i : i + BATCH]] for i in range(0, len(jobs), BATCH)]
 
 
 def _frame_outputs(prefix: str, extraction: ingest.Extraction) -> dict[str, object]:

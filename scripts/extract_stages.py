@@ -2,14 +2,13 @@
 
     .venv/bin/python scripts/extract_stages.py [n1000|n4000]
 
-Uses the read reports cached by scripts/check_same_tables.py; the first batch warms the caches and is not
+Reads the corpus first (not measured); the first batch warms the caches and is not
 counted. Each stage is wrapped by name where its caller looks it up (gov.text_rows, gov.EXTRACTORS, …); run
 from a copy of an older tree (its scripts/ folder) to measure that tree's stages.
 """
 
 from __future__ import annotations
 
-import pickle
 import sys
 import time
 from collections import defaultdict
@@ -21,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pipeline.tables as tables  # noqa: E402
 import pipeline.tables.gov as gov  # noqa: E402
 from pipeline import ingest  # noqa: E402
+from pipeline.reading.discovery import discover_raw_files  # noqa: E402
 
 spent: defaultdict[str, float] = defaultdict(float)
 
@@ -47,7 +47,9 @@ for table, extract in list(gov.EXTRACTORS.items()):
     gov.EXTRACTORS[table] = timed(extract.__name__, extract)
 
 corpus = sys.argv[1] if len(sys.argv) > 1 else "n4000"
-batches = pickle.loads(Path(f"/tmp/ext_check/inputs/{corpus}.pkl").read_bytes())
+raw = {"n1000": Path("/tmp/bench/n1000/raw"), "n4000": Path("/tmp/b9/n4000/raw")}[corpus]
+jobs = ingest.plan_jobs(discover_raw_files(raw), raw)
+batches = [[ingest._read_job(j) for j in jobs[i : i + 256]] for i in range(0, len(jobs), 256)]
 ingest.extract_tables(batches[0])
 batches = batches[1:]
 spent.clear()
