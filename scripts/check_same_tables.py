@@ -40,7 +40,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 BATCH = 256
 
 
-def _read_batches(name: str, raw: Path) -> list[list[ingest.ReportText]]:
+def read_batches(raw: Path) -> list[list[ingest.ReportText]]:
     """The corpus read in batches of 256 (reading is not under test, only what follows it)."""
     jobs = ingest.plan_jobs(discover_raw_files(raw), raw)
     return [[ingest._read_job(j) for j in jobs[i : i + BATCH]] for i in range(0, len(jobs), BATCH)]
@@ -71,12 +71,12 @@ def outputs() -> tuple[dict[str, object], float]:
     out: dict[str, object] = {}
     cpu = 0.0
     for name, raw in CORPORA.items():
-        for k, batch in enumerate(_read_batches(name, raw)):
+        for k, batch in enumerate(read_batches(raw)):
             t0 = time.process_time()
             extraction = ingest.extract_tables(batch)
             cpu += time.process_time() - t0
             out.update(_frame_outputs(f"{name}.{k:03d}", extraction))
-    fixtures = _read_batches("fixtures", FIXTURES)
+    fixtures = read_batches(FIXTURES)
     reports = [r for batch in fixtures for r in batch]
     out.update(_frame_outputs("fixtures", ingest.extract_tables(reports)))
     for r in reports:

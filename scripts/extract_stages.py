@@ -17,10 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from check_same_tables import CORPORA, read_batches  # noqa: E402  (scripts/, the corpora and how they are read)
+
 import pipeline.tables as tables  # noqa: E402
 import pipeline.tables.gov as gov  # noqa: E402
 from pipeline import ingest  # noqa: E402
-from pipeline.reading.discovery import discover_raw_files  # noqa: E402
 
 spent: defaultdict[str, float] = defaultdict(float)
 
@@ -47,9 +48,7 @@ for table, extract in list(gov.EXTRACTORS.items()):
     gov.EXTRACTORS[table] = timed(extract.__name__, extract)
 
 corpus = sys.argv[1] if len(sys.argv) > 1 else "n4000"
-raw = {"n1000": Path("/tmp/bench/n1000/raw"), "n4000": Path("/tmp/b9/n4000/raw")}[corpus]
-jobs = ingest.plan_jobs(discover_raw_files(raw), raw)
-batches = [[ingest._read_job(j) for j in jobs[i : i + 256]] for i in range(0, len(jobs), 256)]
+batches = read_batches(CORPORA[corpus])
 ingest.extract_tables(batches[0])
 batches = batches[1:]
 spent.clear()
