@@ -214,6 +214,11 @@ class Columns:
         return pl.DataFrame(self.lists, schema=TABLE_SCHEMAS[self.table])
 
 
+def frames_of(facts: dict[str, Columns]) -> dict[str, pl.DataFrame]:
+    """Each table's collected rows as its frame (the extractors' frame-returning forms, for one report)."""
+    return {table: columns.frame() for table, columns in facts.items()}
+
+
 def conform(df: pl.DataFrame, table: str) -> pl.DataFrame:
     """Add missing columns as NULL, cast to the table's types and order the columns."""
     schema = TABLE_SCHEMAS[table]

@@ -61,12 +61,6 @@ _OWN_ROWS = etree.XPath(".//tr[count(ancestor::table) = $n]")  # a table's rows,
 _TABLE_DEPTH = etree.XPath("count(ancestor-or-self::table)")
 
 
-def html_to_text(data: bytes) -> tuple[str, str]:
-    """A web page's report body as text; return (text, encoding)."""
-    body, encoding, _meta = html_to_text_and_meta(data)
-    return body, encoding
-
-
 def html_to_text_and_meta(data: bytes) -> tuple[str, str, dict[str, str]]:
     """A web page's report body as text, its encoding and its page metadata (see `page_metadata`)."""
     text, encoding = decode_bytes(data, declared_charset(data))

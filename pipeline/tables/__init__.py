@@ -22,7 +22,7 @@ GOV_TEMPLATES = ("gov2019", "gov2021")
 def extract_report_tables(text: str, report_id: str, template: str) -> tuple[dict[str, pl.DataFrame], list[dict]]:
     """The fact tables of one report, by template: the 2019/2021 tables, or the pre-2019 indicator tables."""
     facts, issues = report_table_columns(text, report_id, template)
-    return {table: columns.frame() for table, columns in facts.items()}, issues
+    return frames.frames_of(facts), issues
 
 
 def report_table_columns(text: str, report_id: str, template: str) -> tuple[dict[str, frames.Columns], list[dict]]:

@@ -31,7 +31,7 @@ EXTRACTORS = {
 def extract_gov_tables(text: str, report_id: str) -> tuple[dict[str, pl.DataFrame], list[dict]]:
     """The fact frames of tables 二/三/四 (built through pipeline.frames) and the extract.* issues."""
     facts, issues = gov_table_columns(text, report_id)
-    return {table: columns.frame() for table, columns in facts.items()}, issues
+    return frames.frames_of(facts), issues
 
 
 def gov_table_columns(text: str, report_id: str) -> tuple[dict[str, frames.Columns], list[dict]]:

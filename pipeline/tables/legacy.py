@@ -24,7 +24,7 @@ from decimal import Decimal
 import polars as pl
 
 from pipeline.common import extract_issue
-from pipeline.frames import Columns
+from pipeline.frames import Columns, frames_of
 from pipeline.tables.cells import read_cell
 from pipeline.tables.flat_tables import unflatten_legacy
 from pipeline.tables.legacy_labels import CUMULATIVE_SUFFIX, family_of, lookup_code
@@ -151,7 +151,7 @@ def _issue(report_id: str, what: str, severity: str, location: str, message: str
 def extract_legacy_indicators(text: str, report_id: str) -> tuple[dict[str, pl.DataFrame], list[dict]]:
     """Every indicator row of the report's legacy statistics tables as a frame, and the extraction issues found."""
     facts, issues = legacy_columns(text, report_id)
-    return {TABLE: facts[TABLE].frame()}, issues
+    return frames_of(facts), issues
 
 
 def legacy_columns(text: str, report_id: str) -> tuple[dict[str, Columns], list[dict]]:

@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import polars as pl
-
 from pipeline import frames
 from pipeline.common import extract_issue
 from pipeline.tables.cells import CELL_CACHE_SIZE, cell_kind, header_unit, read_cell, yuan_value
@@ -113,12 +111,6 @@ def _values(cells: tuple[str, ...], item_col: int, header: Header) -> tuple[str,
     if any(cells[c].strip() and c not in header.covered for c in range(item_col + 1, len(cells))):
         return None
     return tuple(cells[c] for c in header.columns)
-
-
-def extract_proactive(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
-    """fact_proactive_disclosure as a frame and extract.proactive.* issues for the rows of table 二's section."""
-    facts, issues = proactive_columns(rows, report_id)
-    return facts.frame(), issues
 
 
 def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:

@@ -22,8 +22,6 @@ from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import NamedTuple
 
-import polars as pl
-
 from pipeline import frames
 from pipeline.common import extract_issue
 from pipeline.tables.cells import CELL_CACHE_SIZE, cell_kind, count_in, read_cell, read_count
@@ -177,12 +175,6 @@ def _place_by_clean_rows(entry: Entry, layout: TableLayout) -> dict[str, str] | 
 #: how a row's values are matched to the applicant columns (each gives the cells' text stripped), tried in this
 #: order; the first that fits wins
 PLACEMENTS: tuple[Placement, ...] = (_place_by_header, _place_by_own_cells, _place_blank_row, _place_by_clean_rows)
-
-
-def extract_requests(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
-    """fact_requests as a frame and extract.requests.* issues for the rows of table 三's section."""
-    facts, issues = requests_columns(rows, report_id)
-    return facts.frame(), issues
 
 
 def _place(entry: Entry, layout: TableLayout) -> dict[str, str] | None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-import polars as pl
-
 from pipeline import frames
 from pipeline.common import extract_issue
 from pipeline.tables.cells import cell_kind, read_count
@@ -81,12 +79,6 @@ def _label_row(cells: tuple[str, ...]) -> tuple[bool, str | None]:
     text = row_text(cells)
     proceeding = match("proceeding", text) if len(text) <= 30 else None
     return False, (proceeding.code if proceeding is not None else None)
-
-
-def extract_review(rows: Sequence[Row], report_id: str) -> tuple[pl.DataFrame, list[dict]]:
-    """fact_review_results as a frame and extract.review.* issues for the rows of table 四's section."""
-    facts, issues = review_columns(rows, report_id)
-    return facts.frame(), issues
 
 
 def review_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
