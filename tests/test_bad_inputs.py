@@ -290,8 +290,10 @@ def test_nul_byte_after_the_first_8000_bytes_is_binary(raw):
         "damaged.txt: the file is binary (it contains NUL bytes), not a text report.")
 
 
-@pytest.mark.parametrize("depth, readable", [(300, True), (1500, True), (5000, False)])
+@pytest.mark.parametrize("depth, readable", [(300, True), (1500, True), (5000, True), (20000, False)])
 def test_deeply_nested_page(raw, depth, readable):
+    """Read whole at any depth while the page has fewer than NESTING_CHECK_TAGS tags (lexbor stays fast); a page
+    with more is refused beyond libxml2's 2,048 levels (lexbor's parse time grows with the square of the depth)."""
     text = seed("002").read_text(encoding="utf-8")
     page = _as_html(text, "utf-8").replace("<body>", "<body>" + "<div>" * depth)
     (raw / "deep.html").write_text(page, encoding="utf-8")

@@ -1,22 +1,28 @@
 """Web pages → the report body as text, and what the page says about the report around it.
 
-The page is parsed with lxml (libxml2) in the charset it declares. Its metadata (<title>, the 发布机构 cell) is read
-first; then scripts, navigation, footers and other site chrome are dropped, the smallest block holding most of the
-page's non-link Chinese text is taken as the report body, and the body is written out as text: paragraphs as lines,
-each <table> row as one line of TAB-separated cells with rowspan/colspan expanded (the spanned text repeated in each
-covered cell), marked with its table's and its own order in the document (pipeline.reading.provenance), so table
-extraction sees the same layout as in a tab-separated text file.
+The page is parsed with lexbor (selectolax), an HTML5 parser, from its text in the charset it declares. Its
+metadata (<title>, the 发布机构 cell) is read first; then scripts, navigation, footers and other site chrome are
+dropped, the smallest block holding most of the page's non-link Chinese text is taken as the report body, and the
+body is written out as text: paragraphs as lines, each <table> row as one line of TAB-separated cells with
+rowspan/colspan expanded (the spanned text repeated in each covered cell), marked with its table's and its own order
+in the document (pipeline.reading.provenance), so table extraction sees the same layout as in a tab-separated text
+file.
 
-Pages are ~150 KB of nested markup, so libxml2 does the walking (issue #9): chrome is found by its attribute
-values, the body by descending only into blocks that can still hold enough text, and the body's text is written
-by libxml2's text serializer once block boundaries and tables have been written into the (throw-away) tree.
+Pages are ~150 KB of nested markup and a quarter of a national corpus, so the reader is built for speed (issue #9):
+lexbor parses in about a third of libxml2's time, CSS selectors and `text()` run in C, and Python touches only what
+is needed (the elements carrying a chrome class/id, the blocks that can still hold the body, the table cells).
+Nesting is the one thing lexbor's parser pays for quadratically (10,000 levels ~0.3 s, 100,000 ~30 s), so a page
+with NESTING_CHECK_TAGS tags or more is first checked by libxml2 and refused when nested beyond its 2,048 levels;
+a page with fewer tags cannot nest deep enough to be slow and is read whole at any depth.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from lxml import etree
+from selectolax.lexbor import LexborHTMLParser
 
 from pipeline.reading.decoding import declared_charset, decode_bytes
 from pipeline.reading.errors import ReadError
@@ -40,35 +46,45 @@ BODY_CANDIDATES = frozenset({"div", "article", "section", "td", "main"})
 BODY_SHARE = 0.6
 #: labels of a page's metadata table (索引号 / 发布机构 / 成文日期 …) that name the issuing body
 PUBLISHER_LABELS = ("发布机构", "发文机关", "发布单位", "发文单位", "公开主体", "信息公开主体")
-#: the elements a 发布机构 label may sit in, with at most this many children
+#: the elements a 发布机构 label may sit in, with at most this many children (elements and comments)
 PUBLISHER_TAGS = ("td", "th", "span", "li", "p", "div", "dd", "dt", "label", "em", "strong", "b")
 PUBLISHER_MAX_CHILDREN = 3
+#: libxml2's nesting limit, checked on pages with NESTING_CHECK_TAGS "<" or more (fewer cannot nest deep enough to be
+#: slow for lexbor; no real page seen has more than ~4,300)
+MAX_NESTING = 2048
+NESTING_CHECK_TAGS = 10_000
 
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_NON_HAN = re.compile(r"[^\u4e00-\u9fff]+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _PUBLISHER_CELL = re.compile(r"^(?:" + "|".join(PUBLISHER_LABELS) + r")\s*[:：]?\s*(?P<value>.*)$")
 _PUBLISHER_END = re.compile(r"\s|(?:索引号|发布日期|成文日期|发文字号|主题分类|文号)")
-_STRING = etree.XPath("string()", smart_strings=False)
-_CLASS_AND_ID = etree.XPath("//@class | //@id")  # smart strings: each knows its element
-_LABEL_TEXTS = etree.XPath("//text()[" + " or ".join(f"contains(., '{label}')" for label in PUBLISHER_LABELS) + "]")
-#: every element that may hold a 发布机构 label, in document order (len(el) counts comments and PIs too, as here)
-_PUBLISHER_CANDIDATES = etree.XPath(
-    "//*[" + " or ".join(f"self::{tag}" for tag in PUBLISHER_TAGS) + "]"
-    f"[count(*|comment()|processing-instruction()) <= {PUBLISHER_MAX_CHILDREN}]"
-    "[" + " or ".join(f"contains(., '{label}')" for label in PUBLISHER_LABELS) + "]",
-    smart_strings=False,
-)
-_OWN_ROWS = etree.XPath(".//tr[count(ancestor::table) = $n]")  # a table's rows, not those of a table in a cell
-_TABLE_DEPTH = etree.XPath("count(ancestor-or-self::table)")
+_LABEL = re.compile("|".join(PUBLISHER_LABELS))
+#: lexbor's :lexbor-contains() matches an element whose own text nodes hold the string
+_LABEL_HOLDERS = ",".join(f':lexbor-contains("{label}")' for label in PUBLISHER_LABELS)
+_PUBLISHER_ELEMENTS = ",".join(PUBLISHER_TAGS)
+_DROPPED = ",".join(DROP_TAGS)
+_BLOCKS = ",".join(BLOCK_TAGS)
+_CELL_BREAK_ELEMENTS = ",".join(CELL_BREAKS)
+_SPANNING_CELLS = "td[rowspan],td[colspan],th[rowspan],th[colspan]"
+# a cell's serialization (lexbor writes & < > and U+00A0 of text as entities) → its text, for the few cells whose
+# words touch across an element boundary
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_CELL_BREAK_TAG = re.compile(r"</?(?:" + "|".join(CELL_BREAKS) + r")\b[^>]*>")
+_ANY_TAG = re.compile(r"<[^>]*>")
+_ENTITIES = (("&nbsp;", "\xa0"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&amp;", "&"))
 
 
 def html_to_text_and_meta(data: bytes) -> tuple[str, str, dict[str, str]]:
     """A web page's report body as text, its encoding and its page metadata (see `page_metadata`)."""
     text, encoding = decode_bytes(data, declared_charset(data))
-    root = _parse(data if encoding == "utf-8" else text.encode("utf-8"))
-    meta = page_metadata(root)
-    _drop_chrome(root)
-    title = _page_title(root)
-    body = re.sub(r" *\n[ \n]*\n", "\n\n", _content_text(_main_content(root)))
+    utf8 = data if encoding == "utf-8" else text.encode("utf-8")
+    if utf8.count(b"<") >= NESTING_CHECK_TAGS:
+        _check_nesting(utf8)
+    doc = LexborHTMLParser(utf8)
+    meta = page_metadata(doc)
+    _drop_chrome(doc)
+    title = _page_title(doc)
+    body = re.sub(r" *\n[ \n]*\n", "\n\n", _content_text(_main_content(doc)))
     lines = [line.strip(" \u00a0\u3000") if line.strip() else "" for line in body.split("\n")]
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n ")
     if title and title.strip() not in body[:300]:
@@ -76,121 +92,113 @@ def html_to_text_and_meta(data: bytes) -> tuple[str, str, dict[str, str]]:
     return body, encoding, meta
 
 
-def _parse(utf8: bytes):
-    """The page's tree, from its text encoded as UTF-8 (libxml2 reads UTF-8 natively; a Python str would be
-    handed over as UTF-16/UCS-4 and converted)."""
-    parser = etree.HTMLParser(huge_tree=True, encoding="utf-8")  # huge_tree: else libxml2 stops at depth 256
+def _check_nesting(utf8: bytes) -> None:
+    """Refuse a page nested deeper than MAX_NESTING levels (libxml2 stops there; lexbor would take minutes)."""
+    parser = etree.HTMLParser(huge_tree=True, encoding="utf-8")
     try:
-        root = etree.fromstring(utf8, parser)  # what lxml.html.document_fromstring does, minus its classes
-        if root is None:
-            raise etree.ParserError("Document is empty")
-    except (etree.ParserError, ValueError) as exc:
-        raise ReadError(f"the HTML page cannot be parsed ({exc})") from exc
-    too_deep = [e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
-    if too_deep:  # libxml2 stops reading at its limit, so the text would be cut short without a word
-        limit = re.search(r"\d+", too_deep[0])
-        raise ReadError(f"the HTML page nests its elements more than {limit.group() if limit else 'the allowed'} "
-                        "levels deep, beyond what the HTML parser (libxml2) reads, so its text cannot be read whole")
-    return root
+        etree.fromstring(utf8, parser)
+    except (etree.ParserError, ValueError):
+        return  # lexbor reads what libxml2 cannot
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        raise ReadError(f"the HTML page nests its elements more than {MAX_NESTING} levels deep, beyond what the "
+                        "HTML parser (libxml2) reads, so its text cannot be read whole")
 
 
 def _han(el) -> int:
-    """Chinese characters in the text below el (its tail excluded)."""
-    return sum(map(len, _HAN_RUN.findall(_STRING(el))))
+    """Chinese characters in the text below el."""
+    return len(_NON_HAN.sub("", el.text()))
 
 
 def _folded(el) -> str:
     """The text below el, whitespace runs folded to one space."""
-    return " ".join(_STRING(el).split())
+    return " ".join(el.text().split())
 
 
-def page_metadata(root) -> dict[str, str]:
+def page_metadata(doc) -> dict[str, str]:
     """The page's <title> and its 发布机构, read before the chrome around the body (where they sit) is dropped.
 
     The 发布机构 value is the cell after a label cell (`<td>发布机构：</td><td>XX局</td>`) or the text after the
     label in the same element (`<span>发布机构：XX局</span>`)."""
     meta: dict[str, str] = {}
-    titles = [t.strip() for t in root.xpath("//title/text()") if t and t.strip()]
-    if titles:
-        meta["title"] = titles[0]
-    for el in _publisher_candidates(root):
-        if el.tag not in PUBLISHER_TAGS or len(el) > PUBLISHER_MAX_CHILDREN:
+    for title in doc.tags("title"):
+        if text := title.text().strip():
+            meta["title"] = text
+            break
+    for el in _publisher_candidates(doc):
+        if el.tag not in PUBLISHER_TAGS or sum(not n.is_text_node for n in el.iter(include_text=True)) > \
+                PUBLISHER_MAX_CHILDREN:
             continue
         m = _PUBLISHER_CELL.match(_folded(el))
         if m is None:
             continue
         value = m["value"].strip()
         if not value:
-            nxt = el.getnext()
+            nxt = el.next
+            while nxt is not None and not nxt.is_element_node:
+                nxt = nxt.next
             value = _folded(nxt) if nxt is not None else ""
         value = _PUBLISHER_END.split(value)[0]
-        if _HAN_RUN.search(value or ""):
+        if _HAN.search(value or ""):
             meta["publisher"] = value
             break
     return meta
 
 
-def _publisher_candidates(root) -> list:
+def _publisher_candidates(doc) -> list:
     """The elements whose text holds a PUBLISHER_LABELS label, in document order.
 
-    Usually every label sits inside one text node, and the candidates are that node's element and its
-    ancestors (outermost first: document order). When a label is split over elements (<b>发布</b>机构), every
-    element of the page is tested (_PUBLISHER_CANDIDATES, slower)."""
-    page = _STRING(root)
-    present = [label for label in PUBLISHER_LABELS if label in page]
-    if not present:
+    Usually every label sits inside one text node, and the candidates are that node's element and its ancestors
+    (outermost first: document order). When a label is split over elements (<b>发布</b>机构), every element that
+    may hold it is tested (slower)."""
+    page = doc.root.text()
+    if not _LABEL.search(page):
         return []
-    texts = _LABEL_TEXTS(root)
-    if any(page.count(label) != sum(text.count(label) for text in texts) for label in present):
-        return _PUBLISHER_CANDIDATES(root)
+    holders = doc.css(_LABEL_HOLDERS)
+    own = "".join(el.text(deep=False) for el in holders)
+    if any(page.count(label) != own.count(label) for label in PUBLISHER_LABELS):
+        return [el for el in doc.css(_PUBLISHER_ELEMENTS) if _LABEL.search(el.text())]
     found: dict = {}
-    for text in texts:
-        el = text.getparent()
-        if text.is_tail:
-            el = el.getparent()
-        if el is not None:
-            found.update(dict.fromkeys([*reversed(list(el.iterancestors())), el]))
-    return list(found)
+    for el in holders:
+        chain = [el]
+        while (parent := chain[-1].parent) is not None and parent.is_element_node:
+            chain.append(parent)
+        for node in reversed(chain):
+            found.setdefault(node.mem_id, node)
+    return list(found.values())
 
 
-def _drop_tree(el) -> None:
-    """lxml.html's drop_tree(): remove el and its children, keeping its tail text in place."""
-    parent = el.getparent()
-    if el.tail:
-        previous = el.getprevious()
-        if previous is None:
-            parent.text = (parent.text or "") + el.tail
-        else:
-            previous.tail = (previous.tail or "") + el.tail
-    parent.remove(el)
+def _drop_chrome(doc) -> None:
+    """Drop DROP_TAGS, and blocks whose class or id names site chrome (CHROME_HINT) unless they hold a table or
+    much text (in document order: dropping a block changes what its ancestors hold)."""
+    for el in doc.css(_DROPPED):
+        el.decompose()
+    for el in doc.css("[class],[id]"):
+        id_ = el.id
+        if not (CHROME_HINT.search(el.attrs.sget("class")) or (id_ and CHROME_HINT.search(id_))):
+            continue
+        if el.parent is not None and el.css_first("table") is None and _han(el) < CHROME_MAX_HAN:
+            el.decompose()  # an element inside a dropped one has no parent any more: skipped above
 
 
-def _drop_chrome(root) -> None:
-    """Drop comments, DROP_TAGS, and blocks whose class or id names site chrome (CHROME_HINT) unless they hold
-    a table or much text. Chrome is found from the page's class/id attribute values, so only elements that carry
-    a matching one are visited (in document order: dropping a block changes what its ancestors hold)."""
-    etree.strip_elements(root, etree.Comment, *DROP_TAGS, with_tail=False)
-    carrying = dict.fromkeys(value.getparent() for value in _CLASS_AND_ID(root) if CHROME_HINT.search(value))
-    for el in carrying:
-        if el.find(".//table") is None and _han(el) < CHROME_MAX_HAN:
-            _drop_tree(el)
-
-
-def _page_title(root) -> str | None:
-    for xpath in ('//meta[@name="ArticleTitle"]/@content', "//h1//text()", "//title/text()"):
-        found = [t.strip() for t in root.xpath(xpath) if t and t.strip()]
-        if found:
-            return "".join(found) if xpath.startswith("//h1") else found[0]
+def _page_title(doc) -> str | None:
+    for meta in doc.css('meta[name="ArticleTitle"]'):
+        if content := (meta.attrs.get("content") or "").strip():
+            return content
+    parts = [part.strip() for h1 in doc.tags("h1") for part in h1.text(separator="\x00").split("\x00")]
+    if any(parts):
+        return "".join(parts)
+    for title in doc.tags("title"):
+        if text := title.text().strip():
+            return text
     return None
 
 
-def _main_content(root):
+def _main_content(doc):
     """The smallest BODY_CANDIDATES block that holds BODY_SHARE of the page's non-link Chinese text: the report body.
 
-    A block's count never exceeds its parent's, so the walk (document order) descends only into blocks with at
-    least the limit: the blocks below the others cannot qualify."""
-    body = root.find(".//body")
-    body = body if body is not None else root
+    A block's count never exceeds its parent's (nor its text's length), so the walk (document order) descends only
+    into blocks with at least the limit: the blocks below the others cannot qualify."""
+    body = doc.body
     best_han = _han(body)
     limit = BODY_SHARE * (best_han - _link_han(body))
     best = body
@@ -199,67 +207,77 @@ def _main_content(root):
         el, han = stack.pop()
         if el.tag in BODY_CANDIDATES and han < best_han and han - _link_han(el) >= limit:
             best, best_han = el, han
-        children = [(child, _han(child)) for child in el.iterchildren(tag=etree.Element)]
-        stack.extend(found for found in reversed(children) if found[1] >= limit)
+        children = []
+        for child in el.iter():
+            text = child.text()
+            if len(text) >= limit and (child_han := len(_NON_HAN.sub("", text))) >= limit:
+                children.append((child, child_han))
+        stack.extend(reversed(children))
     return best
 
 
 def _link_han(el) -> int:
     """Chinese characters inside links below el (a link inside a link counts twice, as its text is in both)."""
-    return sum(_han(a) for a in el.iter("a"))
+    return sum(_han(a) for a in el.css("a"))
 
 
 def _content_text(content) -> str:
     """The body's paragraphs as lines and its tables as TAB-separated rows, each row marked with its table's and
-    its own order in the document; written into the tree (a newline at each block's start and end, each table
-    replaced by its rows) and then serialized by libxml2."""
-    written: set = set()
-    for table_no, table in enumerate(_outer_tables(content), start=1):
+    its own order in the document: each outer table is replaced by its rows, a newline is written at each block's
+    start and end (the tree is thrown away afterwards), and lexbor gives the text. Like libxml2's text
+    serializer, which the reader used before, the body's tail text is written too."""
+    tables = content.css("table")
+    inner: set[int] = set()
+    for table in tables:
+        if table.mem_id not in inner:
+            inner.update(t.mem_id for t in table.css("table") if t.mem_id != table.mem_id)
+    for table_no, table in enumerate((t for t in tables if t.mem_id not in inner), start=1):
         rows = "".join(mark_line("\t".join(row), None, table_no, row_no) + "\n"
                        for row_no, row in enumerate(_expand_table(table), start=1) if any(c.strip() for c in row))
-        table.clear(keep_tail=True)
-        table.text = "\n" + rows + "\n"
-        written.add(table)
-    for el in content.iter(*BLOCK_TAGS):
-        if el not in written:
-            el.text = "\n" + (el.text or "")
-            el.tail = "\n" + (el.tail or "")
-    return etree.tostring(content, method="text", encoding="unicode")
+        table.replace_with("\n" + rows + "\n")
+    for el in content.css(_BLOCKS):
+        first = el.first_child
+        if first is None:
+            el.insert_child("\n")
+        else:
+            first.insert_before("\n")
+        el.insert_after("\n")
+    return content.text() + _tail(content)
 
 
-def _outer_tables(content) -> list:
-    """The tables of content not inside another of its tables, in document order."""
-    tables, inner = [], set()
-    for table in content.iter("table"):
-        if table in inner:
-            continue
-        tables.append(table)
-        inner.update(table.iter("table"))
-    return tables
+def _tail(el) -> str:
+    """The text after el up to its next sibling element (comments skipped): what libxml2 calls el's tail."""
+    out = []
+    node = el.next
+    while node is not None and not node.is_element_node:
+        if node.is_text_node:
+            out.append(node.text_content or "")
+        node = node.next
+    return "".join(out)
 
 
 def _expand_table(table) -> list[list[str]]:
     """The table's rows as cell lists, rowspan/colspan expanded (the spanned text repeated in each covered cell).
 
-    A space is first written at the start and end of every CELL_BREAKS element inside the table (the tree is
-    thrown away afterwards), so each cell's text is its string value with whitespace folded."""
-    for el in table.iter(*CELL_BREAKS):
-        if el is not table:
-            el.text = " " + (el.text or "")
-            el.tail = " " + (el.tail or "")
+    Rows are the table's own <tr> (not those of a table inside one of its cells), in document order."""
+    rows = table.css("tr")
+    if table.css_first("table") is not None:
+        rows = [tr for tr in rows if _owning_table(tr) == table.mem_id]
+    spanning = {cell.mem_id for cell in table.css(_SPANNING_CELLS)}
     grid: dict[tuple[int, int], str] = {}
-    for r, tr in enumerate(_OWN_ROWS(table, n=int(_TABLE_DEPTH(table)))):
+    for r, tr in enumerate(rows):
         c = 0
-        for cell in tr.iterchildren("td", "th"):
+        for cell in tr.iter():
+            if cell.tag not in ("td", "th"):
+                continue
             while (r, c) in grid:
                 c += 1
-            text = _folded(cell) if len(cell) else " ".join((cell.text or "").split())
-            rowspan, colspan = cell.get("rowspan"), cell.get("colspan")
-            if rowspan is None and colspan is None:  # most cells
+            text = _cell_text(cell)
+            if not spanning or cell.mem_id not in spanning:  # most cells
                 grid[(r, c)] = text
                 c += 1
                 continue
-            rowspan, colspan = _span(rowspan), _span(colspan)
+            rowspan, colspan = _span(cell.attrs.get("rowspan")), _span(cell.attrs.get("colspan"))
             for dr in range(rowspan):
                 for dc in range(colspan):
                     grid.setdefault((r + dr, c + dc), text)
@@ -269,6 +287,31 @@ def _expand_table(table) -> list[list[str]]:
     n_rows = max(r for r, _ in grid) + 1
     n_cols = max(c for _, c in grid) + 1
     return [[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]
+
+
+def _owning_table(node) -> int | None:
+    while node is not None and node.tag != "table":
+        node = node.parent
+    return node.mem_id if node is not None else None
+
+
+def _cell_text(cell) -> str:
+    """The cell's text, whitespace folded, with a space where a CELL_BREAKS element starts or ends.
+
+    The breaks matter only where two words touch across an element boundary (`12<br>34`, `78<span>967</span>`):
+    lexbor gives the text nodes separated by NUL (which its parser never leaves in a text), and only a cell
+    with touching words and a break element inside is read from its serialization."""
+    fragments = cell.text(separator="\x00")
+    if "\x00" not in fragments:
+        return " ".join(fragments.split())
+    parts = [part for part in fragments.split("\x00") if part]
+    if all(a[-1].isspace() or b[0].isspace() for a, b in pairwise(parts)) \
+            or cell.css_first(_CELL_BREAK_ELEMENTS) is None:
+        return " ".join("".join(parts).split())
+    html = _ANY_TAG.sub("", _CELL_BREAK_TAG.sub(" ", _COMMENT.sub("", cell.html)))
+    for entity, char in _ENTITIES:
+        html = html.replace(entity, char)
+    return " ".join(html.split())
 
 
 def _span(value: str | None) -> int:
