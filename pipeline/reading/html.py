@@ -66,6 +66,8 @@ _DROPPED = ",".join(DROP_TAGS)
 _BLOCKS = ",".join(BLOCK_TAGS)
 _CELL_BREAK_ELEMENTS = ",".join(CELL_BREAKS)
 _SPANNING_CELLS = "td[rowspan],td[colspan],th[rowspan],th[colspan]"
+_CELL_TAG_IDS = frozenset(LexborHTMLParser("<table><tr><td></td><th></th></tr></table>").css_first(tag).tag_id
+                          for tag in ("td", "th"))
 # a cell's serialization (lexbor writes & < > and U+00A0 of text as entities) → its text, for the few cells whose
 # words touch across an element boundary
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -268,11 +270,12 @@ def _expand_table(table) -> list[list[str]]:
     for r, tr in enumerate(rows):
         c = 0
         for cell in tr.iter():
-            if cell.tag not in ("td", "th"):
+            if cell.tag_id not in _CELL_TAG_IDS:
                 continue
             while (r, c) in grid:
                 c += 1
-            text = _cell_text(cell)
+            text = cell.text(separator="\x00")
+            text = " ".join(text.split()) if "\x00" not in text else _cell_text(cell, text)
             if not spanning or cell.mem_id not in spanning:  # most cells
                 grid[(r, c)] = text
                 c += 1
@@ -295,15 +298,12 @@ def _owning_table(node) -> int | None:
     return node.mem_id if node is not None else None
 
 
-def _cell_text(cell) -> str:
-    """The cell's text, whitespace folded, with a space where a CELL_BREAKS element starts or ends.
+def _cell_text(cell, fragments: str) -> str:
+    """The text of a cell of several text nodes (`fragments`: separated by NUL, which lexbor's parser never leaves
+    in a text), whitespace folded, with a space where a CELL_BREAKS element starts or ends.
 
     The breaks matter only where two words touch across an element boundary (`12<br>34`, `78<span>967</span>`):
-    lexbor gives the text nodes separated by NUL (which its parser never leaves in a text), and only a cell
-    with touching words and a break element inside is read from its serialization."""
-    fragments = cell.text(separator="\x00")
-    if "\x00" not in fragments:
-        return " ".join(fragments.split())
+    only a cell with touching words and a break element inside is read from its serialization."""
     parts = [part for part in fragments.split("\x00") if part]
     if all(a[-1].isspace() or b[0].isspace() for a, b in pairwise(parts)) \
             or cell.css_first(_CELL_BREAK_ELEMENTS) is None:
