@@ -18,7 +18,7 @@ import polars as pl
 
 from pipeline.frames import conform, empty
 from pipeline.tables.legacy_labels import CUMULATIVE_SUFFIX, EXTRA_PART_KEYS, LEGACY_SUM_RULES, label_key
-from pipeline.validation.precomputed import failing_part
+from schemas.precomputed import failing_part
 
 TABLE = "fact_legacy_indicators"
 TOLERANCE = 1e-6

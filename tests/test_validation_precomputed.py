@@ -4,9 +4,9 @@ import pandera.errors
 import polars as pl
 
 from pipeline import frames
-from pipeline.validation.precomputed import failing_part
 from schemas.facts import MODELS, table_masks
 from schemas.legacy import LEGACY_SCHEMA
+from schemas.precomputed import failing_part
 
 
 def _failure_cases(schema, df) -> pl.DataFrame | None:

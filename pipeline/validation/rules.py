@@ -29,8 +29,8 @@ from pipeline import frames
 from pipeline.common import fmt
 from pipeline.validation.cross_year import check_cross_year
 from pipeline.validation.narrative import check_narrative
-from pipeline.validation.precomputed import failing_part
 from schemas.facts import ARITHMETIC_RULES, MODELS, table_masks
+from schemas.precomputed import failing_part
 
 #: where each table's rows are, for the location of a column-level failure
 KEY_LOCATIONS: dict[str, pl.Expr] = {
