@@ -252,7 +252,7 @@ def table_masks(df: pl.DataFrame, table: str) -> pl.DataFrame:
 
     The same values as the checks' own masks (`unique_key_mask`, `ArithmeticRule.mask`), but each window
     grouping (report × row, report × column, the key) is computed once instead of once per check and stage:
-    `validate_tables` hands these to pandera (`pipeline.validation.rules.with_precomputed_masks`)."""
+    `validate_tables` hands these to pandera (`schemas.precomputed.failing_part`)."""
     rules = [rule for rule in ARITHMETIC_RULES.values() if rule.table == table]
     frame = df.lazy()
     prepare = [expr for rule in rules for expr in rule.prepare]

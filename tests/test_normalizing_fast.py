@@ -76,3 +76,24 @@ def test_count_han_is_the_regex_count():
                        for _ in range(rng.randint(0, 40)))
         text = "".join(c for c in text if not 0xD800 <= ord(c) <= 0xDFFF) + ("\ud800" if rng.random() < 0.1 else "")
         assert count_han(text) == _HAN.subn("", text)[1], repr(text)
+
+
+def test_trailing_spaces_stripped_as_the_regex_does():
+    from pipeline.reading.normalizing import _TRAILING_SPACE, _strip_trailing_spaces
+
+    rng = random.Random(3)
+    texts = _texts() + ["".join(rng.choice(" \n\ta中") for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    for text in texts:
+        assert _strip_trailing_spaces(text) == _TRAILING_SPACE.sub("", text), repr(text)
+
+
+def test_opencc_separators_as_one_character_class():
+    from opencc import OpenCC
+
+    from pipeline.reading.fast_opencc import converter
+
+    reference = OpenCC("tw2sp").split_chars_re
+    pool = list(reference.pattern.replace("\\", "")) + list(" \t\n\u3000\u00a0ab中國")
+    rng = random.Random(5)
+    for text in _texts() + ["".join(rng.choice(pool) for _ in range(rng.randint(0, 20))) for _ in range(5000)]:
+        assert converter("tw2sp").split(text) == reference.split(text), repr(text)

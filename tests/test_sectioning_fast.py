@@ -61,3 +61,20 @@ def test_split_sections_matches_line_by_line_definition():
                  for _ in range(rng.randint(0, 15))]
         text = "\n".join(lines)
         assert sectioning.split_sections(text) == reference(text), repr(text)
+
+
+def test_plain_cleaning_is_clean():
+    """Where `_plainly_cleaned` answers, it gives what `_clean` gives, and `_heading_shape` what the shape of the
+    cleaned line is."""
+    answered = 0
+    for line in _random_lines(20000, seed=2):
+        plain = sectioning._plainly_cleaned(line.strip())
+        if plain is not None:
+            answered += 1
+            assert plain == sectioning._clean(line), repr(line)
+        cleaned = sectioning._clean(line)
+        reference = (sectioning._cleaned_shape(cleaned) if line.strip().lstrip("#").lstrip()[:1]
+                     in sectioning._HEADING_FIRST or len(line.strip()) - len(line.strip().lstrip("#")) > 6
+                     else None)
+        assert sectioning._heading_shape(line) == reference, repr(line)
+    assert answered > 5000

@@ -15,6 +15,7 @@ it on the fixtures, generated reports and random strings built from the dictiona
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from opencc import OpenCC
@@ -59,13 +60,23 @@ class _Group:
         return "".join(out)
 
 
+def _as_char_class(split_re: re.Pattern) -> re.Pattern:
+    """OpenCC's separator pattern `(\\s+|-|,|…)` with its one-character alternatives as one character class: the
+    same matches (at a position every one-character alternative matches the same one character, and `\\s+` is
+    still tried first), without trying ~70 alternatives at every character (~0.2 ms per report)."""
+    first, *singles = split_re.pattern.removeprefix("(").removesuffix(")").split("|")
+    chars = [re.sub(r"\\(.)", r"\1", alt) for alt in singles]
+    assert first == r"\s+" and all(len(c) == 1 for c in chars), split_re.pattern
+    return re.compile(rf"({first}|[{''.join(map(re.escape, chars))}])", split_re.flags)
+
+
 class Converter:
     """A drop-in for `opencc.OpenCC(config).convert` that gives the same text."""
 
     def __init__(self, config: str):
         reference = OpenCC(config)
         reference._init_dict()  # noqa: SLF001 — the dictionaries the reference converter uses, as it loads them
-        self.split = reference.split_chars_re.split
+        self.split = _as_char_class(reference.split_chars_re).split
         self.groups = [_Group(group) for group in reference._dict_chain_data]  # noqa: SLF001
         self.runs: dict[str, str] = {}
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 _HAN = r"\u4e00-\u9fff"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
@@ -154,9 +155,16 @@ def clean_issuer(name: str | None) -> str | None:
     return name if len(name) >= 2 else None
 
 
+@lru_cache(maxsize=4)
+def _title_view(text: str) -> str:
+    """The title block, squeezed, citations removed: find_issuer and find_year both read it first (remembered for
+    the last few texts, so the second reading of a report costs a lookup)."""
+    return _CITATIONS.sub("", _squeeze(title_block(text)))
+
+
 def _views(text: str, page: Mapping[str, str]) -> dict[str, Callable[[], str]]:
     return {
-        "title": lambda: _CITATIONS.sub("", _squeeze(title_block(text))),
+        "title": lambda: _title_view(text),
         "page_title": lambda: _squeeze(page.get("title", "")),
         "page_meta": lambda: _squeeze(page.get("publisher", "")),
         "heading": lambda: _CITATIONS.sub("", _squeeze("".join(

@@ -37,10 +37,17 @@ _CHAR_MAP = {chr(k): (v if isinstance(v, str) else "" if v is None else chr(v)) 
 _CHAR_RE = re.compile("[" + "".join(map(re.escape, _CHAR_MAP)) + "]")
 
 
+#: mapped characters nearly every report holds, thousands of times (，：；): replaced outright, so that the scan
+#: for the others finds few (it builds a string per match)
+_FREQUENT = "，：；"
+
+
 def _map_chars(text: str) -> str:
     """`text.translate(CHAR_TABLE)`: one str.replace per distinct mapped character present (a few per report).
     Replacing one character after another is the same as mapping all at once because no character the table
     writes is one it maps."""
+    for char in _FREQUENT:
+        text = text.replace(char, _CHAR_MAP[char])
     for char in set(_CHAR_RE.findall(text)):
         text = text.replace(char, _CHAR_MAP[char])
     return text
@@ -70,6 +77,8 @@ def _traditional_chars() -> frozenset[str]:
 def detect_script(text: str, sample_chars: int = 20000) -> str:
     """'traditional' or 'simplified', from the share of Han characters that only traditional text uses."""
     sample = text[: sample_chars * 4]
+    if _traditional_re().search(sample) is None:  # most reports: not one character only traditional text uses
+        return "simplified"
     n_han = count_han(sample)
     if n_han <= sample_chars:  # every Han character of the sample counts: count the traditional ones in C too
         if not n_han:
@@ -129,6 +138,12 @@ def reference_to_simplified(text: str) -> str:
     return text
 
 
+def _strip_trailing_spaces(text: str) -> str:
+    """`_TRAILING_SPACE.sub("", text)`, line by line: the regex tries a match at every space of the text (PDF
+    layout text holds thousands), ~4x slower."""
+    return "\n".join(line.rstrip(" ") for line in text.split("\n"))
+
+
 def normalize_text(text: str) -> tuple[str, str]:
     """Apply every rule of the module docstring; return (normalized text, script found in the input)."""
     text = _map_chars(text.replace("\r\n", "\n").replace("\r", "\n"))  # = .translate(CHAR_TABLE)
@@ -136,6 +151,6 @@ def normalize_text(text: str) -> tuple[str, str]:
     if script == "traditional":
         text = to_simplified(text)
     if " \n" in text or text.endswith(" "):  # what _TRAILING_SPACE matches ends so (most texts have none)
-        text = _TRAILING_SPACE.sub("", text)
+        text = _strip_trailing_spaces(text)
     text = text.strip("\n")
     return text + "\n", script

@@ -77,6 +77,7 @@ def numeral_value(numeral: str) -> int:
 
 #: what `\s` matches (str.isspace), for cutting a line's tail without the regex
 _WHITESPACE = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+_TAIL_CHARS = _WHITESPACE + "|"
 
 
 def _cut_tail(line: str) -> str:
@@ -84,8 +85,8 @@ def _cut_tail(line: str) -> str:
     its first TAB or to the trailing run of spaces and `|` when that run holds a `|`, whichever comes first."""
     tab = line.find("\t")
     cut = len(line) if tab == -1 else tab
-    if "|" in line:
-        run_start = len(line.rstrip(_WHITESPACE + "|"))
+    if "|" in line and line[-1:] in _TAIL_CHARS:  # else the line ends in no run of spaces and `|`
+        run_start = len(line.rstrip(_TAIL_CHARS))
         if "|" in line[run_start:]:
             cut = min(cut, run_start)
     return line[:cut]
@@ -96,6 +97,20 @@ def _clean(line: str) -> str:
     if line.startswith("#"):
         line = _MARKDOWN.sub("", line)
     return _cut_tail(line).strip()
+
+
+def _plainly_cleaned(head: str) -> str | None:
+    """`_clean` of a stripped line without its work when the cut is plain (most candidate lines): no markdown
+    mark, and either no `|` at its end nor a TAB (prose, table rows whose last cell holds a number: left as they
+    are) or a TAB and no `|` (cut at the TAB); None when `_clean` must look."""
+    if "#" in head:
+        return None
+    tab = head.find("\t")
+    if tab == -1 and head[-1:] != "|":
+        return head
+    if "|" not in head:  # so a TAB
+        return head[:tab].strip()
+    return None
 
 
 def _heading_number(line: str, expected: int) -> int | None:
@@ -112,9 +127,12 @@ def _heading_number(line: str, expected: int) -> int | None:
 def _heading_shape(line: str) -> tuple[int, bool] | None:
     """What `line` is as a heading wherever it stands: (its number, or 0 for an unnumbered known title; whether
     its title is a known one), None when it can never be a top-level heading."""
-    if "\t" not in line and "|" not in line and "#" not in line and len(line.strip()) > MAX_HEADING_CHARS:
-        return None  # nothing for _clean to cut: a long line is prose (most lines of a report)
     head = line.strip()
+    cleaned = _plainly_cleaned(head)
+    if cleaned is not None:
+        if len(cleaned) > MAX_HEADING_CHARS or head[:1] not in _HEADING_FIRST:
+            return None
+        return _cleaned_shape(cleaned)
     bare = head.lstrip("#")
     if len(head) - len(bare) <= 6 and bare.lstrip()[:1] not in _HEADING_FIRST:
         return None  # what _clean leaves starts with this character: neither a numeral nor a known title

@@ -22,11 +22,7 @@ Locations: `row=<row_code>`, `applicant=<applicant>`, `proceeding=<proceeding>`,
 
 from __future__ import annotations
 
-import copy
-from functools import partial
-
 import pandera.errors
-import pandera.polars as pa
 import polars as pl
 
 from pipeline import frames
@@ -34,6 +30,7 @@ from pipeline.common import fmt
 from pipeline.validation.cross_year import check_cross_year
 from pipeline.validation.narrative import check_narrative
 from schemas.facts import ARITHMETIC_RULES, MODELS, table_masks
+from schemas.precomputed import failing_part
 
 #: where each table's rows are, for the location of a column-level failure
 KEY_LOCATIONS: dict[str, pl.Expr] = {
@@ -73,8 +70,9 @@ def validate_facts(
 def validate_tables(facts: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """The pandera models: one lazy validate call per table type.
 
-    The window checks' masks are computed first, in one query per table (`table_masks`), and the model's
-    checks of the same names read them: the same checks and failure cases, a fraction of the collects."""
+    The window checks' masks are computed first, in one query per table (`table_masks`), every other check's
+    output in one more, and pandera validates what fails (`failing_part`): the same failure cases, without
+    pandera's fixed queries for each check that passes."""
     out = []
     for table, (model, family) in MODELS.items():
         df = facts.get(table)
@@ -82,30 +80,10 @@ def validate_tables(facts: dict[str, pl.DataFrame]) -> pl.DataFrame:
             continue
         df = frames.conform(df, table).rechunk()
         try:
-            with_precomputed_masks(model.to_schema(), table_masks(df, table)).validate(df, lazy=True)
+            failing_part(model.to_schema(), df, table_masks(df, table)).validate(df, lazy=True)
         except pandera.errors.SchemaErrors as exc:
             out.append(failures_to_issues(exc.failure_cases, df, table, family))
     return frames.concat("validation_issues", out)
-
-
-def with_precomputed_masks(schema: pa.DataFrameSchema, masks: pl.DataFrame) -> pa.DataFrameSchema:
-    """A copy of `schema` whose dataframe checks named like a column of `masks` return that column (row-aligned
-    with the frame being validated) instead of computing it; every other check, and each check's name, order
-    and options, stay as they are."""
-    checks = []
-    for check in schema.checks:
-        if check.name in masks.columns:
-            check = copy.copy(check)
-            check._check_fn = partial(_precomputed_mask, masks.select(check.name))
-            check._check_kwargs = {}
-        checks.append(check)
-    schema = copy.copy(schema)
-    schema.checks = checks
-    return schema
-
-
-def _precomputed_mask(mask: pl.DataFrame, data) -> pl.LazyFrame:
-    return mask.lazy()
 
 
 def failures_to_issues(failure_cases: pl.DataFrame, df: pl.DataFrame, table: str, family: str) -> pl.DataFrame:
