@@ -19,6 +19,7 @@ a page with fewer tags cannot nest deep enough to be slow and is read whole at a
 from __future__ import annotations
 
 import re
+from functools import cache
 from itertools import pairwise
 
 from lxml import etree
@@ -59,8 +60,6 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _PUBLISHER_CELL = re.compile(r"^(?:" + "|".join(PUBLISHER_LABELS) + r")\s*[:：]?\s*(?P<value>.*)$")
 _PUBLISHER_END = re.compile(r"\s|(?:索引号|发布日期|成文日期|发文字号|主题分类|文号)")
 _LABEL = re.compile("|".join(PUBLISHER_LABELS))
-#: lexbor's :lexbor-contains() matches an element whose own text nodes hold the string
-_LABEL_HOLDERS = ",".join(f':lexbor-contains("{label}")' for label in PUBLISHER_LABELS)
 _PUBLISHER_ELEMENTS = ",".join(PUBLISHER_TAGS)
 _DROPPED = ",".join(DROP_TAGS)
 _BLOCKS = ",".join(BLOCK_TAGS)
@@ -153,11 +152,12 @@ def _publisher_candidates(doc) -> list:
     (outermost first: document order). When a label is split over elements (<b>发布</b>机构), every element that
     may hold it is tested (slower)."""
     page = doc.root.text()
-    if not _LABEL.search(page):
+    present = tuple(label for label in PUBLISHER_LABELS if label in page)
+    if not present:
         return []
-    holders = doc.css(_LABEL_HOLDERS)
+    holders = doc.css(_label_holders(present))
     own = "".join(el.text(deep=False) for el in holders)
-    if any(page.count(label) != own.count(label) for label in PUBLISHER_LABELS):
+    if any(page.count(label) != own.count(label) for label in present):
         return [el for el in doc.css(_PUBLISHER_ELEMENTS) if _LABEL.search(el.text())]
     found: dict = {}
     for el in holders:
@@ -167,6 +167,12 @@ def _publisher_candidates(doc) -> list:
         for node in reversed(chain):
             found.setdefault(node.mem_id, node)
     return list(found.values())
+
+
+@cache
+def _label_holders(labels: tuple[str, ...]) -> str:
+    """The selector of the elements whose own text holds one of `labels` (lexbor's :lexbor-contains())."""
+    return ",".join(f':lexbor-contains("{label}")' for label in labels)
 
 
 def _drop_chrome(doc) -> None:
@@ -228,14 +234,12 @@ def _content_text(content) -> str:
     its own order in the document: each outer table is replaced by its rows, a newline is written at each block's
     start and end (the tree is thrown away afterwards), and lexbor gives the text. Like libxml2's text
     serializer, which the reader used before, the body's tail text is written too."""
-    tables = content.css("table")
-    inner: set[int] = set()
-    for table in tables:
-        if table.mem_id not in inner:
-            inner.update(t.mem_id for t in table.css("table") if t.mem_id != table.mem_id)
-    for table_no, table in enumerate((t for t in tables if t.mem_id not in inner), start=1):
+    inner = {table.mem_id for table in content.css("table table")}
+    outer = [table for table in content.css("table") if table.mem_id not in inner]
+    for table_no, table in enumerate(outer, start=1):
         rows = "".join(mark_line("\t".join(row), None, table_no, row_no) + "\n"
-                       for row_no, row in enumerate(_expand_table(table), start=1) if any(c.strip() for c in row))
+                       for row_no, row in enumerate(_expand_table(table, holds_tables=bool(inner)), start=1)
+                       if any(c.strip() for c in row))
         table.replace_with("\n" + rows + "\n")
     for el in content.css(_BLOCKS):
         first = el.first_child
@@ -258,12 +262,13 @@ def _tail(el) -> str:
     return "".join(out)
 
 
-def _expand_table(table) -> list[list[str]]:
+def _expand_table(table, holds_tables: bool = True) -> list[list[str]]:
     """The table's rows as cell lists, rowspan/colspan expanded (the spanned text repeated in each covered cell).
 
-    Rows are the table's own <tr> (not those of a table inside one of its cells), in document order."""
+    Rows are the table's own <tr> (not those of a table inside one of its cells), in document order;
+    `holds_tables=False` says that no table sits inside this one."""
     rows = table.css("tr")
-    if table.css_first("table") is not None:
+    if holds_tables and table.css_first("table") is not None:
         rows = [tr for tr in rows if _owning_table(tr) == table.mem_id]
     spanning = {cell.mem_id for cell in table.css(_SPANNING_CELLS)}
     grid: dict[tuple[int, int], str] = {}
