@@ -40,3 +40,17 @@ def test_a_table_in_a_cell_is_read_inside_its_cell():
     text, _encoding, _meta = html_to_text_and_meta(page.encode("utf-8"))
     rows = [line.split("\ue011")[-1] for line in text.split("\n") if "\t" in line]
     assert rows == ["行政许可 子表\t12 34"]
+
+
+def test_spanned_cells_fill_every_position_they_cover():
+    """rowspan/colspan expanded by hand: a row of its own (empty <tr>) still gets the cells spanning into it."""
+    page = ("<html><body><div><p>某某局2024年政府信息公开工作年度报告</p><table>"
+            '<tr><td rowspan="2">A</td><td colspan="2">B</td></tr>'
+            "<tr><td>C</td><td>D</td></tr>"
+            '<tr><td>E</td><td></td><td rowspan="2" colspan="2">F</td></tr>'
+            "<tr></tr>"
+            "<tr><td>G</td></tr>"
+            "</table></div></body></html>")
+    text, _encoding, _meta = html_to_text_and_meta(page.encode("utf-8"))
+    rows = [line.split("\ue011")[-1] for line in text.split("\n") if "\t" in line]
+    assert rows == ["A\tB\tB\t", "A\tC\tD\t", "E\t\tF\tF", "\t\tF\tF", "G\t\t\t"]

@@ -239,7 +239,7 @@ def _content_text(content) -> str:
     for table_no, table in enumerate(outer, start=1):
         rows = "".join(mark_line("\t".join(row), None, table_no, row_no) + "\n"
                        for row_no, row in enumerate(_expand_table(table, holds_tables=bool(inner)), start=1)
-                       if any(c.strip() for c in row))
+                       if any(row))  # cells are folded: a cell of whitespace is empty
         table.replace_with("\n" + rows + "\n")
     for el in content.css(_BLOCKS):
         first = el.first_child
@@ -271,30 +271,43 @@ def _expand_table(table, holds_tables: bool = True) -> list[list[str]]:
     if holds_tables and table.css_first("table") is not None:
         rows = [tr for tr in rows if _owning_table(tr) == table.mem_id]
     spanning = {cell.mem_id for cell in table.css(_SPANNING_CELLS)}
-    grid: dict[tuple[int, int], str] = {}
+    grid: list[list[str | None]] = []  # rows of cells; None: a position no cell covers (yet)
     for r, tr in enumerate(rows):
+        if len(grid) <= r:
+            grid.append([])
+        row = grid[r]
         c = 0
         for cell in tr.iter():
             if cell.tag_id not in _CELL_TAG_IDS:
                 continue
-            while (r, c) in grid:
+            while c < len(row) and row[c] is not None:  # covered by a span from above or from the left
                 c += 1
             text = cell.text(separator="\x00")
             text = " ".join(text.split()) if "\x00" not in text else _cell_text(cell, text)
             if not spanning or cell.mem_id not in spanning:  # most cells
-                grid[(r, c)] = text
+                if c < len(row):
+                    row[c] = text
+                else:
+                    row.append(text)
                 c += 1
                 continue
             rowspan, colspan = _span(cell.attrs.get("rowspan")), _span(cell.attrs.get("colspan"))
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    grid.setdefault((r + dr, c + dc), text)
+            for spanned in range(r, r + rowspan):
+                while len(grid) <= spanned:
+                    grid.append([])
+                target = grid[spanned]
+                if len(target) < c + colspan:
+                    target.extend([None] * (c + colspan - len(target)))
+                for k in range(c, c + colspan):
+                    if target[k] is None:  # the first cell to cover a position keeps it
+                        target[k] = text
             c += colspan
+    while grid and all(text is None for text in grid[-1]):
+        grid.pop()
     if not grid:
         return []
-    n_rows = max(r for r, _ in grid) + 1
-    n_cols = max(c for _, c in grid) + 1
-    return [[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]
+    n_cols = max(len(row) for row in grid)
+    return [["" if text is None else text for text in row] + [""] * (n_cols - len(row)) for row in grid]
 
 
 def _owning_table(node) -> int | None:
