@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -109,6 +109,11 @@ class Entry(NamedTuple):
     def values(self) -> tuple[str, ...]:
         return self.cells[self.last_label + 1 :]
 
+
+#: Entry(...) without NamedTuple's Python-level __new__ (one per table row of every report)
+_new_entry = partial(tuple.__new__, Entry)
+#: a shape not placed yet (None is a placement: the row is ambiguous)
+_UNPLACED = object()
 
 #: where a row's values go: the applicants in the order they are stored and the column of each (None: every
 #: applicant's cell is blank)
@@ -212,7 +217,9 @@ def requests_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Column
     lines: list[int] = []
     for entry in parsed:
         shape = (entry.kinds, entry.last_label)
-        placed = placements[shape] if shape in placements else placements.setdefault(shape, _place(*shape, layout))
+        placed = placements.get(shape, _UNPLACED)
+        if placed is _UNPLACED:
+            placed = placements[shape] = _place(*shape, layout)
         if placed is None:
             issues.append(_ambiguous_row(report_id, entry))
             continue
@@ -228,7 +235,10 @@ def requests_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Column
                 ))
             continue
         seen[entry.code] = (names, texts)
-        values += _read_cells(report_id, entry, names, texts, issues)
+        counts = list(map(count_in, texts))
+        if None in counts:  # a cell that is not a count has no value either
+            _flag_not_counts(report_id, entry, names, texts, issues)
+        values += counts
         row_codes += [entry.code] * len(names)
         applicants += names
         raw_texts += texts
@@ -260,7 +270,7 @@ def classify_rows(rows: Sequence[Row]) -> tuple[list[tuple[str, ...]], list[Entr
         if what == HEADER:
             header_rows.append(cells)
         elif what == ENTRY:
-            entries.append(Entry(code, row, cells, last_label, kinds))
+            entries.append(_new_entry((code, row, cells, last_label, kinds)))
     return header_rows, entries
 
 
@@ -321,11 +331,10 @@ def _ambiguous_row(report_id: str, entry: Entry) -> dict:
     )
 
 
-def _read_cells(report_id: str, entry: Entry, applicants: tuple[str, ...], texts: tuple[str, ...],
-                issues: list[dict]) -> list[int | None]:
-    """The count in each applicant cell; a cell that is not a count is NULL with an unreadable_cell issue."""
-    values = list(map(count_in, texts))
-    if None in values and any(map(_not_a_count, texts)):  # a cell that is not a count has no value either
+def _flag_not_counts(report_id: str, entry: Entry, applicants: tuple[str, ...], texts: tuple[str, ...],
+                     issues: list[dict]) -> None:
+    """An unreadable_cell issue for each cell that is not a count (stored as NULL)."""
+    if any(map(_not_a_count, texts)):
         for applicant, text in zip(applicants, texts, strict=True):
             if _not_a_count(text):
                 issues.append(extract_issue(
@@ -333,7 +342,6 @@ def _read_cells(report_id: str, entry: Entry, applicants: tuple[str, ...], texts
                     f"{_NAME}: the cell {text!r} (row {entry.code}, applicant {applicant}) is not a count; "
                     f"stored as NULL.",
                 ))
-    return values
 
 
 @lru_cache(maxsize=CELL_CACHE_SIZE)
