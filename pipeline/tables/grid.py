@@ -90,7 +90,7 @@ def text_rows(text: str) -> list[Row]:
         ):
             continue
         if "\t" in line:
-            if _is_cell_line(line):
+            if line[0] == "\t" and line.count("\t") == 1:  # _is_cell_line, inline: once per line of every report
                 i = _cell_block(lines, i - 1, rows)
             else:
                 rows.append(_new_row((tuple(map(str.strip, line.split("\t"))), i, "tab")))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import compress
 from operator import itemgetter
 
 from pipeline.tables.cells import read_cell
@@ -35,7 +36,8 @@ def find_table_sections(rows: Sequence[Row]) -> dict[str, list[Row]]:
     starts: list[tuple[int, str, bool]] = []  # (row index, table or 'closing', the start row belongs to the table)
     seen: set[str] = set()
     headings = list(map(heading_of, rows))
-    for index, heading in enumerate(headings):
+    for index in compress(range(len(rows)), headings):  # the few rows that are headings (picked in C)
+        heading = headings[index]
         if heading == "closing":
             starts.append((index, heading, False))
         elif heading is not None and heading not in seen:
