@@ -210,14 +210,8 @@ class Columns:
         return self.lists[name]
 
     def frame(self) -> pl.DataFrame:
-        """The rows as a frame in the table's schema. A column of NULLs only (the provenance, until the ingest
-        fills it) is made by polars rather than converted from a list of Python Nones."""
-        n = len(self)
-        return pl.DataFrame(
-            {name: pl.repeat(None, n, dtype=dtype, eager=True) if n and column.count(None) == n else column
-             for (name, dtype), column in zip(TABLE_SCHEMAS[self.table].items(), self.lists.values(), strict=True)},
-            schema=TABLE_SCHEMAS[self.table],
-        )
+        """The rows as a frame in the table's schema."""
+        return pl.DataFrame(self.lists, schema=TABLE_SCHEMAS[self.table])
 
 
 def frames_of(facts: dict[str, Columns]) -> dict[str, pl.DataFrame]:
