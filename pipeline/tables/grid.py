@@ -61,10 +61,7 @@ def _is_cell_line(line: str) -> bool:
     return line.startswith("\t") and line.count("\t") == 1
 
 
-@lru_cache(maxsize=16384)
 def _split_pipes(line: str) -> tuple[tuple[str, ...], str]:
-    """The cells and layout (pipe / markdown) of a line with `|`; remembered: about half the table lines of a
-    report (labels, headers, rows of zeros) were printed the same way in an earlier report."""
     parts = line.split("|")
     layout = "markdown" if line.startswith("|") else "pipe"
     if line.startswith("|"):
