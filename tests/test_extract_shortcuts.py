@@ -93,16 +93,3 @@ def test_cell_blocks_cut_at_once_as_line_by_line():
                 fast, slow = [], []
                 assert grid._cell_block(lines, start, fast) == grid._cell_block_by_line(lines, start, slow)
                 assert fast == slow, lines[start:start + 5]
-
-
-def test_headings_found_while_cutting_rows_are_heading_of_every_row():
-    """text_rows(text, headings) passes over lines without a heading's characters: it must find exactly the rows
-    heading_of names, and find_table_sections must give the same sections with them as without."""
-    from pipeline.tables.layouts import find_table_sections
-
-    texts = _fixture_texts() + ["\t二、主动公开政府\n信息情况\n\n\t1\n", "| 三、收到和处理政府信息公开申请情况 |\n五、其他"]
-    for text in texts:
-        found: dict[int, str] = {}
-        rows = text_rows(text, found)
-        assert found == {i: h for i, r in enumerate(rows) if (h := heading_of(r)) is not None}
-        assert find_table_sections(rows, found) == find_table_sections(rows)

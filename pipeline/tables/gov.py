@@ -37,8 +37,7 @@ def extract_gov_tables(text: str, report_id: str) -> tuple[dict[str, pl.DataFram
 def gov_table_columns(text: str, report_id: str) -> tuple[dict[str, frames.Columns], list[dict]]:
     """The fact rows of tables 二/三/四 by table, and the extract.* issues (columns, so that the ingest builds
     each table's frame once per batch rather than once per report)."""
-    headings: dict[int, str] = {}
-    sections = find_table_sections(text_rows(text, headings), headings)
+    sections = find_table_sections(text_rows(text))
     if not sections and is_flat(text):  # crawler text: the tables ran together with the prose in one line
         sections = flat_sections(text)
     facts: dict[str, frames.Columns] = {}

@@ -75,12 +75,10 @@ def _split_pipes(line: str) -> tuple[tuple[str, ...], str]:
 _new_row = partial(tuple.__new__, Row)
 
 
-def text_rows(text: str, headings: dict[int, str] | None = None) -> list[Row]:
+def text_rows(text: str) -> list[Row]:
     """Every non-blank line or cell block of `text` as a Row, footers and markdown separators dropped.
 
-    `headings`, when given, receives the index and heading_of of every row that is a heading, found on the way: a
-    line without any of the characters every heading holds is passed over without a call (its cells hold none
-    of them either). Runs once per line of every report, so the common cases are tested first and inline."""
+    Runs once per line of every report, so the common cases are tested first and inline."""
     lines = text.split("\n")
     rows: list[Row] = []
     i, n = 0, len(lines)
@@ -94,18 +92,13 @@ def text_rows(text: str, headings: dict[int, str] | None = None) -> list[Row]:
         if "\t" in line:
             if line[0] == "\t" and line.count("\t") == 1:  # _is_cell_line, inline: once per line of every report
                 i = _cell_block(lines, i - 1, rows)
-                if headings is not None and (heading := heading_of(rows[-1])) is not None:  # the block's lines
-                    headings[len(rows) - 1] = heading
-                continue
-            rows.append(_new_row((tuple(map(str.strip, line.split("\t"))), i, "tab")))
+            else:
+                rows.append(_new_row((tuple(map(str.strip, line.split("\t"))), i, "tab")))
         elif "|" in line:
             cells, layout = _split_pipes(line)
             rows.append(_new_row((cells, i, layout)))
         else:
             rows.append(_new_row(((line.strip(),), i, "text")))
-        if headings is not None and ("况" in line or "存" in line or "需" in line or "、" in line):
-            if (heading := heading_of(rows[-1])) is not None:
-                headings[len(rows) - 1] = heading
     return rows
 
 

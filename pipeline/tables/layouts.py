@@ -30,17 +30,14 @@ TABLE_SIGNATURES: dict[str, re.Pattern] = {
 MAX_SIGNATURE_CHARS = 200
 
 
-def find_table_sections(rows: Sequence[Row], headings: dict[int, str] | None = None) -> dict[str, list[Row]]:
+def find_table_sections(rows: Sequence[Row]) -> dict[str, list[Row]]:
     """The rows of each table: from its heading (grid.table_sections' rule), or, when no heading of that table
-    is found, from its first header row (TABLE_SIGNATURES), up to the next table's start or a closing heading.
-
-    `headings`: the index and heading_of of every row that is a heading, when known (text_rows finds them)."""
+    is found, from its first header row (TABLE_SIGNATURES), up to the next table's start or a closing heading."""
     starts: list[tuple[int, str, bool]] = []  # (row index, table or 'closing', the start row belongs to the table)
     seen: set[str] = set()
-    if headings is None:
-        found = list(map(heading_of, rows))
-        headings = {index: found[index] for index in compress(range(len(rows)), found)}  # (picked in C)
-    for index, heading in headings.items():
+    headings = list(map(heading_of, rows))
+    for index in compress(range(len(rows)), headings):  # the few rows that are headings (picked in C)
+        heading = headings[index]
         if heading == "closing":
             starts.append((index, heading, False))
         elif heading is not None and heading not in seen:
@@ -51,7 +48,7 @@ def find_table_sections(rows: Sequence[Row], headings: dict[int, str] | None = N
             continue
         for index, row in enumerate(rows):
             text = row.text
-            if index not in headings and len(text) <= MAX_SIGNATURE_CHARS and pattern.search(text):
+            if headings[index] is None and len(text) <= MAX_SIGNATURE_CHARS and pattern.search(text):
                 starts.append((index, table, True))
                 seen.add(table)
                 break
