@@ -3,6 +3,8 @@
     .venv/bin/python scripts/check_same_tables.py record   # with the unchanged code: store the outputs
     .venv/bin/python scripts/check_same_tables.py compare  # after a change: recompute and compare
 
+The recording goes to $OGI_CHECK_DIR (default /tmp/ext_check).
+
 Inputs: every fixture under tests/fixtures (read once) and the generated corpora /tmp/bench/n1000/raw and
 /tmp/b9/n4000/raw, read in batches of 256 as the main job does (read again by each mode: nothing is loaded
 back from disk but Parquet and JSON).
@@ -18,6 +20,7 @@ Frames are stored as Parquet, issues and rows as JSON.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -34,7 +37,8 @@ from pipeline.tables.grid import text_rows  # noqa: E402
 from pipeline.tables.layouts import find_table_sections  # noqa: E402
 from pipeline.tables.legacy import extract_legacy_indicators  # noqa: E402
 
-OUT = Path("/tmp/ext_check")
+#: where the recording lives (OGI_CHECK_DIR: one per engineer, /tmp is shared)
+OUT = Path(os.environ.get("OGI_CHECK_DIR", "/tmp/ext_check"))
 CORPORA = {"n1000": Path("/tmp/bench/n1000/raw"), "n4000": Path("/tmp/b9/n4000/raw")}
 FIXTURES = ROOT / "tests" / "fixtures"
 BATCH = 256

@@ -71,3 +71,25 @@ def test_columns_build_the_same_frame_as_records():
     assert built.schema == pl.Schema(frames.TABLE_SCHEMAS["fact_requests"])
     assert built.equals(frames.frame("fact_requests", records))
     assert frames.Columns("fact_requests").frame().equals(frames.empty("fact_requests"))
+
+
+def test_cell_blocks_cut_at_once_as_line_by_line():
+    """grid._cell_block's whole-block cut gives the row and next line that the line-by-line cut gives, on every
+    cell block of the fixtures and on blocks with a footer, a wrapped cell, a line of several TABs or a blank line
+    of spaces in them."""
+    texts = _fixture_texts()
+    texts += [
+        "\t规章\n\t2\n\t1\n\n\t行政许可\n\t- 3 -\n\t4\n",
+        "\t规章\n- 3 -\n\t2\n\n\t本年新\n制作数量\n\t3",
+        "\t规章\n\t2\ta\tb\n\t1\n\n",
+        "\t规章\n\t2\n   \n\t1\n\n",
+        "\t规章\n\t  2 \n\t\n\t",
+        "\t规章\n\t—\t\n\t1\n",
+    ]
+    for text in texts:
+        lines = text.split("\n")
+        for start, line in enumerate(lines):
+            if line.startswith("\t") and line.count("\t") == 1:
+                fast, slow = [], []
+                assert grid._cell_block(lines, start, fast) == grid._cell_block_by_line(lines, start, slow)
+                assert fast == slow, lines[start:start + 5]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from operator import itemgetter
 
 from pipeline.common import extract_issue
 from pipeline.tables.flat import (
@@ -46,8 +47,13 @@ _COUNT = {"ambiguous": "more than one splitting of", "none": "no splitting of", 
 
 
 def _split(rows: Sequence[Row]) -> tuple[list[Row], bool]:
+    if FLAT not in map(_LAYOUT, rows):  # checked in C: flat rows are rare
+        return [], False
     flat = [r for r in rows if r.layout == FLAT]
     return flat, bool(flat)
+
+
+_LAYOUT = itemgetter(2)  # Row.layout
 
 
 def _issue(report_id: str, table: str, solution: Solution, line: int, what: str) -> dict:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from pipeline.tables.cells import is_value_cell
@@ -71,6 +71,10 @@ def _split_pipes(line: str) -> tuple[tuple[str, ...], str]:
     return tuple(map(str.strip, parts)), layout
 
 
+#: Row(cells, line, layout) without NamedTuple's Python-level __new__ (text_rows builds one per line of every report)
+_new_row = partial(tuple.__new__, Row)
+
+
 def text_rows(text: str) -> list[Row]:
     """Every non-blank line or cell block of `text` as a Row, footers and markdown separators dropped.
 
@@ -86,21 +90,41 @@ def text_rows(text: str) -> list[Row]:
         ):
             continue
         if "\t" in line:
-            if _is_cell_line(line):
+            if line[0] == "\t" and line.count("\t") == 1:  # _is_cell_line, inline: once per line of every report
                 i = _cell_block(lines, i - 1, rows)
             else:
-                rows.append(Row(tuple(map(str.strip, line.split("\t"))), i, "tab"))
+                rows.append(_new_row((tuple(map(str.strip, line.split("\t"))), i, "tab")))
         elif "|" in line:
             cells, layout = _split_pipes(line)
-            rows.append(Row(cells, i, layout))
+            rows.append(_new_row((cells, i, layout)))
         else:
-            rows.append(Row((line.strip(),), i, "text"))
+            rows.append(_new_row(((line.strip(),), i, "text")))
     return rows
+
+
+#: a page footer on any line of a block of lines (as _FOOTER on one line; `\s` may also span lines here, so it can
+#: find more than _FOOTER would, never fewer: a block where it finds one is cut line by line)
+_FOOTER_IN_BLOCK = re.compile(_FOOTER.pattern.removeprefix("^").removesuffix("$").join("^$"), re.MULTILINE)
 
 
 def _cell_block(lines: list[str], start: int, rows: list[Row]) -> int:
     """The row of one-cell-per-line layout starting at lines[start], appended to rows; returns the index of the
-    first line after it. Continuation lines without a TAB are a wrapped cell's text; footers are dropped."""
+    first line after it. Continuation lines without a TAB are a wrapped cell's text; footers are dropped.
+
+    The common block (every line up to the next empty one is a TAB and one cell, no footer) is cut at once."""
+    try:
+        end = lines.index("", start + 1)
+    except ValueError:
+        end = len(lines)
+    block = "\n".join(lines[start:end])
+    if block.count("\n\t") == end - start - 1 == block.count("\t") - 1 and not _FOOTER_IN_BLOCK.search(block):
+        rows.append(_new_row((tuple(map(str.strip, block[1:].split("\n\t"))), start + 1, "cells")))
+        return end
+    return _cell_block_by_line(lines, start, rows)
+
+
+def _cell_block_by_line(lines: list[str], start: int, rows: list[Row]) -> int:
+    """_cell_block line by line (a block with a wrapped cell, a footer, or a line of several TABs in it)."""
     cells = [lines[start][1:].strip()]
     i, n = start + 1, len(lines)
     while i < n and not _is_blank(lines[i]):
@@ -114,7 +138,7 @@ def _cell_block(lines: list[str], start: int, rows: list[Row]) -> int:
         else:
             cells[-1] += nxt.strip()
         i += 1
-    rows.append(Row(tuple(cells), start + 1, "cells"))
+    rows.append(_new_row((tuple(cells), start + 1, "cells")))
     return i
 
 

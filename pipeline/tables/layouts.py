@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import compress
+from operator import itemgetter
 
 from pipeline.tables.cells import read_cell
 from pipeline.tables.grid import Row, heading_of, split_text_row
@@ -34,7 +36,8 @@ def find_table_sections(rows: Sequence[Row]) -> dict[str, list[Row]]:
     starts: list[tuple[int, str, bool]] = []  # (row index, table or 'closing', the start row belongs to the table)
     seen: set[str] = set()
     headings = list(map(heading_of, rows))
-    for index, heading in enumerate(headings):
+    for index in compress(range(len(rows)), headings):  # the few rows that are headings (picked in C)
+        heading = headings[index]
         if heading == "closing":
             starts.append((index, heading, False))
         elif heading is not None and heading not in seen:
@@ -61,6 +64,9 @@ def find_table_sections(rows: Sequence[Row]) -> dict[str, list[Row]]:
     return sections
 
 
+_LAYOUT = itemgetter(2)  # Row.layout
+
+
 def _single(row: Row) -> str | None:
     """The one cell of a one-cell line of text (not a table row with several cells)."""
     if row.layout != "text" or len(row.cells) != 1:
@@ -75,6 +81,8 @@ def join_cell_lines(
 
     `信息内容` followed by lines that each name one measure (`header_width(line) == 1`) becomes a header row;
     after it, an item label followed by exactly one value line per measure becomes an item row."""
+    if "text" not in map(_LAYOUT, rows):  # only lines of text are joined (checked in C: most tables have none)
+        return list(rows)
     out: list[Row] = []
     width = 0
     i = 0
@@ -104,6 +112,8 @@ def join_cell_lines(
 def join_wrapped_labels(rows: Sequence[Row], is_label: Callable[[str], bool]) -> list[Row]:
     """A text line holding a row label and no values, followed by a text line whose values carry no label of
     their own, is one row whose label wrapped: the two lines are joined."""
+    if list(map(_LAYOUT, rows)).count("text") < 2:  # two lines of text are needed (checked in C: most tables have none)
+        return list(rows)
     out: list[Row] = []
     i = 0
     while i < len(rows):

@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
+from typing import NamedTuple
 
 from pipeline import frames
 from pipeline.common import extract_issue
 from pipeline.tables.cells import CELL_CACHE_SIZE, cell_kind, header_unit, read_cell, yuan_value
 from pipeline.tables.flat_tables import unflatten_proactive
 from pipeline.tables.grid import Row, split_text_row
-from pipeline.tables.labels import Label, codes, match, measure_spans, squeeze, strip_note
+from pipeline.tables.labels import Label, by_code, codes, match, measure_spans, squeeze, strip_note
 from pipeline.tables.layouts import join_cell_lines
 
 TABLE = "fact_proactive_disclosure"
@@ -26,12 +28,16 @@ _NAME = "表二（主动公开政府信息情况）"
 _MAX_ITEM_CHARS = 20
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Header:
+    """A header row read (eq=False: compared and hashed by identity, as the key of _item_plan's cache; _read_header
+    gives the same object for the same cells)."""
+
     measures: tuple[Label, ...]
     columns: tuple[int, ...] | None  # column of each measure; None when the header is one run-together cell
     units: tuple[str | None, ...]  # money unit the header declares for each measure
     covered: frozenset[int]  # columns under some measure (colspans repeat them)
+    templates: frozenset[str]  # the formats its measures belong to (gov2019 / gov2021)
 
 
 @lru_cache(maxsize=4096)
@@ -51,7 +57,7 @@ def _read_header(cells: tuple[str, ...]) -> Header | None:
     if run_together:
         measures = tuple(label for _col, found in per_cell for _pos, label in found)
         units = tuple(header_unit(cells[col]) for col, found in per_cell for _ in found)
-        return Header(measures, None, units, frozenset())
+        return Header(measures, None, units, frozenset(), _templates(measures))
     measures, columns, units, covered = [], [], [], set()
     for col, found in per_cell:
         label = found[0][1]
@@ -61,7 +67,11 @@ def _read_header(cells: tuple[str, ...]) -> Header | None:
         measures.append(label)
         columns.append(col)
         units.append(header_unit(cells[col]))
-    return Header(tuple(measures), tuple(columns), tuple(units), frozenset(covered))
+    return Header(tuple(measures), tuple(columns), tuple(units), frozenset(covered), _templates(measures))
+
+
+def _templates(measures: Sequence[Label]) -> frozenset[str]:
+    return frozenset(m.template for m in measures if m.template)
 
 
 def _item_of(cells: tuple[str, ...]) -> tuple[int, Label] | None:
@@ -83,6 +93,10 @@ def _item_label(cell: str) -> Label | None:
     return match("item", key)
 
 
+#: the parts of a _read_value result (C-level getters: the common row is checked without a Python loop)
+_VALUE, _NO_UNIT = itemgetter(0), itemgetter(2)
+
+
 @lru_cache(maxsize=CELL_CACHE_SIZE)
 def _read_value(text: str, yuan: bool, unit_in_header: str | None) -> tuple[float | None, str, bool]:
     """(value, the cell's kind, whether it is an amount that states no unit) of one cell under a measure:
@@ -95,22 +109,53 @@ def _read_value(text: str, yuan: bool, unit_in_header: str | None) -> tuple[floa
     return value, cell.kind, False
 
 
-def _values(cells: tuple[str, ...], item_col: int, header: Header) -> tuple[str, ...] | None:
-    """The cell under each measure of the header, or None when the row cannot be matched to it."""
-    if header.columns is None:
-        values = [c for c in cells[item_col + 1 :]]
-        while values and not values[-1].strip():
-            values.pop()
-        while values and not values[0].strip():
-            values.pop(0)
-        return tuple(values) if len(values) == len(header.measures) else None
+def _value_columns(kinds: tuple[str, ...], item_col: int, header: Header) -> tuple[int, ...] | None:
+    """The column of the cell under each measure of the header, or None when the row cannot be matched to it
+    (a cell is blank exactly when its kind is)."""
+    if header.columns is None:  # one run-together header cell: the row's cells after the item, blanks at the ends cut
+        start, end = item_col + 1, len(kinds)
+        while end > start and kinds[end - 1] == "blank":
+            end -= 1
+        while start < end and kinds[start] == "blank":
+            start += 1
+        return tuple(range(start, end)) if end - start == len(header.measures) else None
     if any(col <= item_col for col in header.columns):
         return None
-    if max(header.columns) >= len(cells):
+    if max(header.columns) >= len(kinds):
         return None
-    if any(cells[c].strip() and c not in header.covered for c in range(item_col + 1, len(cells))):
+    if any(kinds[c] != "blank" and c not in header.covered for c in range(item_col + 1, len(kinds))):
         return None
-    return tuple(cells[c] for c in header.columns)
+    return header.columns
+
+
+class ItemPlan(NamedTuple):
+    """How an item row under a header is read: the cells to take and what each is (worked out once per header,
+    item and row shape: the fact columns then grow by a list operation per row)."""
+
+    columns: tuple[int, ...]  # the cell under each measure
+    keys: tuple[tuple[str, str], ...]  # (item, measure) of each
+    yuan: tuple[bool, ...]  # each measure is an amount in yuan
+    header_units: tuple[str | None, ...]  # the money unit the header declares for each
+    measures: tuple[str, ...]  # measure codes
+    units: tuple[str, ...]  # the measures' units (count / yuan)
+    distinct: bool  # no measure is named twice (else the row takes the measure-by-measure path)
+    unreadable: bool  # a cell to read is no number, placeholder or blank (an issue: measure by measure too)
+
+
+@lru_cache(maxsize=4096)
+def _item_plan(header: Header, item: str, item_col: int, kinds: tuple[str, ...]) -> ItemPlan | None:
+    """The plan of an item row, or None when the row does not fit its header (another article's measures, or
+    cells that cannot be matched to the columns); remembered, as headers, items and row shapes recur."""
+    label = by_code("item", item)
+    if not all(label.article in m.articles for m in header.measures):
+        return None
+    columns = _value_columns(kinds, item_col, header)
+    if columns is None:
+        return None
+    keys = tuple((item, m.code) for m in header.measures)
+    return ItemPlan(columns, keys, tuple(m.unit == "yuan" for m in header.measures), header.units,
+                    tuple(m.code for m in header.measures), tuple(m.unit for m in header.measures),
+                    len(set(keys)) == len(keys), any(kinds[c] == "unreadable" for c in columns))
 
 
 def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
@@ -121,7 +166,7 @@ def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Colum
     if rows is None:
         return facts, issues
     seen: dict[tuple[str, str], str] = {}
-    loaded: list[tuple[Label, Label, float | None, str, int]] = []  # (item, measure, value, raw text, line)
+    columns = {name: [] for name in ("article", "item", "measure", "value", "unit", "raw_text", "line")}
     header: Header | None = None
     templates: set[str] = set()
     rows = join_cell_lines(rows, lambda cell: len(_measures_in(cell)), lambda text: _item_of((text,)) is not None)
@@ -132,7 +177,7 @@ def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Colum
             found = _read_header(cells)
             if found is not None:
                 header = found
-                templates.update(m.template for m in found.measures if m.template)
+                templates.update(found.templates)
                 continue
             if "null" not in kinds:
                 continue  # a row of placeholders only (规章 - - -) is still an item row, loaded as blanks
@@ -140,9 +185,8 @@ def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Colum
         if item is None:
             continue
         item_col, item_label = item
-        fits = header is not None and all(item_label.article in m.articles for m in header.measures)
-        values = _values(cells, item_col, header) if fits else None
-        if values is None:
+        plan = _item_plan(header, item_label.code, item_col, kinds) if header is not None else None
+        if plan is None:
             numbers = sum(1 for c in cells if read_cell(c).kind == "number")
             issues.append(extract_issue(
                 report_id, TABLE, "ambiguous", f"item={item_label.code}; line={row.line}",
@@ -151,8 +195,21 @@ def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Colum
                 expected=len(header.measures) if header else None, actual=numbers,
             ))
             continue
-        for measure, unit_in_header, text in zip(header.measures, header.units, values, strict=True):
-            text = text.strip()
+        texts = tuple(map(str.strip, map(cells.__getitem__, plan.columns)))
+        reads = list(map(_read_value, texts, plan.yuan, plan.header_units))
+        if (plan.distinct and not plan.unreadable and seen.keys().isdisjoint(plan.keys)
+                and not any(map(_NO_UNIT, reads))):
+            # the common row: new cells, nothing to report: the columns grow by a list operation each
+            seen.update(zip(plan.keys, texts, strict=True))
+            columns["article"] += [item_label.article] * len(texts)
+            columns["item"] += [item_label.code] * len(texts)
+            columns["measure"] += plan.measures
+            columns["value"] += map(_VALUE, reads)
+            columns["unit"] += plan.units
+            columns["raw_text"] += texts
+            columns["line"] += [row.line] * len(texts)
+            continue
+        for measure, unit_in_header, text in zip(header.measures, header.units, texts, strict=True):
             key = (item_label.code, measure.code)
             if key in seen:
                 if seen[key] != text:
@@ -176,19 +233,12 @@ def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Colum
                     f"{_NAME}: the cell {text!r} ({item_label.printed} / {measure.printed}) is not a number; "
                     f"stored as NULL.",
                 ))
-            loaded.append((item_label, measure, value, text, row.line))
+            for name, cell in (("article", item_label.article), ("item", item_label.code), ("measure", measure.code),
+                               ("value", value), ("unit", measure.unit), ("raw_text", text), ("line", row.line)):
+                columns[name].append(cell)
 
     issues.extend(_completeness(report_id, seen, templates))
-    facts.extend(
-        report_id=report_id,
-        article=[item.article for item, _m, _v, _t, _l in loaded],
-        item=[item.code for item, _m, _v, _t, _l in loaded],
-        measure=[measure.code for _i, measure, _v, _t, _l in loaded],
-        value=[value for _i, _m, value, _t, _l in loaded],
-        unit=[measure.unit for _i, measure, _v, _t, _l in loaded],
-        raw_text=[text for _i, _m, _v, text, _l in loaded],
-        line=[line for _i, _m, _v, _t, line in loaded],
-    )
+    facts.extend(report_id=report_id, **columns)
     return facts, issues
 
 

@@ -91,12 +91,14 @@ def review_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns,
     header_rows: list[tuple[str, ...]] = []
     groups: list[tuple[str | None, tuple[str, ...], int]] = []  # (proceeding named above, cells, line)
     hint: str | None = None
+    found = 0  # cells in groups so far
     for row in rows:
-        if sum(len(g[1]) for g in groups) >= _CELLS:
+        if found >= _CELLS:
             break
         values = _value_cells(row)
         if values is not None:
             groups.append((hint, values, row.line))
+            found += len(values)
             hint = None
             continue
         is_header, proceeding = _label_row(row.cells)
