@@ -10,6 +10,7 @@ In Dagster the same `process_batch` runs per partition under Dagster's own execu
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -32,10 +33,24 @@ from pipeline.ingest import (
 )
 
 OnBatch = Callable[[BatchSummary], None]
+#: the workers' gc thresholds (generation 0 after this many new objects; the defaults are 700, 10, 10)
+WORKER_GC_THRESHOLDS = (10_000, 20, 20)
+
+
+def _init_worker(parent: int) -> None:
+    """Worker initializer: exit with the parent, and a garbage collector sized for batch work.
+
+    The modules and tables imported so far live as long as the worker, so they are moved out of the collector's
+    sight (gc.freeze), and it runs after 10,000 new objects instead of 700: a batch allocates millions of
+    short-lived ones, few in cycles, and every full collection walked the whole heap (callgrind, 256 n4000 reports:
+    -4 % instructions)."""
+    gc.freeze()
+    gc.set_threshold(*WORKER_GC_THRESHOLDS)
+    _exit_with_parent(parent)
 
 
 def _exit_with_parent(parent: int) -> None:
-    """Worker initializer: a thread that ends this process as soon as the parent process is gone."""
+    """A thread that ends this process as soon as the parent process is gone."""
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -47,7 +62,7 @@ def _exit_with_parent(parent: int) -> None:
 
 def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_exit_with_parent, initargs=(os.getpid(),))
+                               initializer=_init_worker, initargs=(os.getpid(),))
 
 
 def _retry_alone(job: Job, out_dir: Path, in_process: bool) -> BatchSummary:
