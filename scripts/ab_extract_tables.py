@@ -14,7 +14,6 @@ from __future__ import annotations
 import gc
 import importlib
 import sys
-import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -23,19 +22,9 @@ sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 
 from ab_base import load_base  # noqa: E402
 from check_same_tables import CORPORA, read_batches  # noqa: E402
+from stages import timed  # noqa: E402
 
 import pipeline  # noqa: E402
-
-
-def _timed(acc: dict[str, float], name: str, f):
-    def wrapper(*args, **kwargs):
-        t = time.process_time()
-        try:
-            return f(*args, **kwargs)
-        finally:
-            acc[name] += time.process_time() - t
-
-    return wrapper
 
 
 def _instrument(package) -> dict[str, float]:
@@ -45,11 +34,11 @@ def _instrument(package) -> dict[str, float]:
     ingest = importlib.import_module(f"{package.__name__}.ingest")
     for name in ("text_rows", "find_table_sections"):
         if hasattr(gov, name):
-            setattr(gov, name, _timed(acc, name, getattr(gov, name)))
+            setattr(gov, name, timed(name, getattr(gov, name), acc, defaultdict(int)))
     for table, extract in list(gov.EXTRACTORS.items()):
-        gov.EXTRACTORS[table] = _timed(acc, extract.__name__, extract)
-    ingest.report_table_columns = _timed(acc, "report_table_columns", ingest.report_table_columns)
-    ingest.extract_tables = _timed(acc, "extract_tables", ingest.extract_tables)
+        gov.EXTRACTORS[table] = timed(extract.__name__, extract, acc, defaultdict(int))
+    ingest.report_table_columns = timed("report_table_columns", ingest.report_table_columns, acc, defaultdict(int))
+    ingest.extract_tables = timed("extract_tables", ingest.extract_tables, acc, defaultdict(int))
     return acc
 
 
