@@ -54,3 +54,16 @@ def test_spanned_cells_fill_every_position_they_cover():
     text, _encoding, _meta = html_to_text_and_meta(page.encode("utf-8"))
     rows = [line.split("\ue011")[-1] for line in text.split("\n") if "\t" in line]
     assert rows == ["A\tB\tB\t", "A\tC\tD\t", "E\t\tF\tF", "\t\tF\tF", "G\t\t\t"]
+
+
+def test_a_frameset_page_has_no_body_but_keeps_its_title():
+    page = "<html><head><title>某某局2024年政府信息公开工作年度报告</title></head><frameset><frame src=a.html></frameset></html>"
+    assert html_to_text_and_meta(page.encode("utf-8"))[0] == "某某局2024年政府信息公开工作年度报告"
+
+
+def test_text_inside_a_table_but_outside_its_cells_is_kept_before_the_table():
+    """HTML5 moves such text before the table (a browser shows it there); the libxml2 reader lost it."""
+    page = ("<html><body><div><p>某某局2024年政府信息公开工作年度报告</p>"
+            "<table>（单位：件）<tr><td>行政许可</td><td>12</td></tr></table></div></body></html>")
+    text, _encoding, _meta = html_to_text_and_meta(page.encode("utf-8"))
+    assert text.split("\n")[-2:] == ["（单位：件）", "\ue010,1,1\ue011行政许可\t12"]

@@ -206,7 +206,7 @@ def _main_content(doc):
 
     A block's count never exceeds its parent's (nor its text's length), so the walk (document order) descends only
     into blocks with at least the limit: the blocks below the others cannot qualify."""
-    body = doc.body
+    body = doc.body if doc.body is not None else doc.root  # a <frameset> page has no body
     best_han = _han(body)
     limit = BODY_SHARE * (best_han - _link_han(body))
     best = body
