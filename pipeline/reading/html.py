@@ -27,6 +27,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from pipeline.reading.decoding import declared_charset, decode_bytes
 from pipeline.reading.errors import ReadError
+from pipeline.reading.normalizing import count_han
 from pipeline.reading.provenance import mark_line
 
 #: elements that are never report text (their tail text stays)
@@ -55,8 +56,6 @@ PUBLISHER_MAX_CHILDREN = 3
 MAX_NESTING = 2048
 NESTING_CHECK_TAGS = 10_000
 
-_NON_HAN = re.compile(r"[^\u4e00-\u9fff]+")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _PUBLISHER_CELL = re.compile(r"^(?:" + "|".join(PUBLISHER_LABELS) + r")\s*[:：]?\s*(?P<value>.*)$")
 _PUBLISHER_END = re.compile(r"\s|(?:索引号|发布日期|成文日期|发文字号|主题分类|文号)")
 _LABEL = re.compile("|".join(PUBLISHER_LABELS))
@@ -107,7 +106,7 @@ def _check_nesting(utf8: bytes) -> None:
 
 def _han(el) -> int:
     """Chinese characters in the text below el."""
-    return len(_NON_HAN.sub("", el.text()))
+    return count_han(el.text())
 
 
 def _folded(el) -> str:
@@ -139,7 +138,7 @@ def page_metadata(doc) -> dict[str, str]:
                 nxt = nxt.next
             value = _folded(nxt) if nxt is not None else ""
         value = _PUBLISHER_END.split(value)[0]
-        if _HAN.search(value or ""):
+        if count_han(value):
             meta["publisher"] = value
             break
     return meta
@@ -218,7 +217,7 @@ def _main_content(doc):
         children = []
         for child in el.iter():
             text = child.text()
-            if len(text) >= limit and (child_han := len(_NON_HAN.sub("", text))) >= limit:
+            if len(text) >= limit and (child_han := count_han(text)) >= limit:
                 children.append((child, child_han))
         stack.extend(reversed(children))
     return best
