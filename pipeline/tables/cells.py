@@ -9,6 +9,7 @@ Arithmetic on amounts is done in Decimal so 19.07亿元 is exactly 1907000000 yu
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -64,6 +65,17 @@ def read_cell(raw: str) -> Cell:
 def cell_kind(raw: str) -> str:
     """read_cell(raw).kind, remembered on its own so that rows are classified with `map(cell_kind, cells)`."""
     return read_cell(raw).kind
+
+
+def non_blank_span(kinds: Sequence[str]) -> tuple[int, int]:
+    """Start and end of a row's cells once blank cells at both ends are dropped, from their kinds (`cell_kind`:
+    a cell is blank exactly when its kind is, as read_cell strips it first)."""
+    start, end = 0, len(kinds)
+    while start < end and kinds[start] == "blank":
+        start += 1
+    while end > start and kinds[end - 1] == "blank":
+        end -= 1
+    return start, end
 
 
 def is_number(raw: str) -> bool:

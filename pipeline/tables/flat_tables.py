@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from operator import itemgetter
 
 from pipeline.common import extract_issue
 from pipeline.tables.flat import (
@@ -29,7 +28,7 @@ from pipeline.tables.flat import (
     solve,
 )
 from pipeline.tables.flat_text import FLAT, segments
-from pipeline.tables.grid import Row
+from pipeline.tables.grid import Row, row_layout
 from pipeline.tables.labels import APPLICANT_ORDER, match, measure_spans, squeeze
 from pipeline.tables.legacy_labels import ENTRIES_BY_KEY, label_key, lookup_code
 
@@ -47,13 +46,11 @@ _COUNT = {"ambiguous": "more than one splitting of", "none": "no splitting of", 
 
 
 def _split(rows: Sequence[Row]) -> tuple[list[Row], bool]:
-    if FLAT not in map(_LAYOUT, rows):  # checked in C: flat rows are rare
+    if FLAT not in map(row_layout, rows):  # checked in C: flat rows are rare
         return [], False
     flat = [r for r in rows if r.layout == FLAT]
     return flat, bool(flat)
 
-
-_LAYOUT = itemgetter(2)  # Row.layout
 
 
 def _issue(report_id: str, table: str, solution: Solution, line: int, what: str) -> dict:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache, partial
+from operator import itemgetter
 from typing import NamedTuple
 
 from pipeline.tables.cells import is_value_cell
@@ -45,6 +46,10 @@ class Row(NamedTuple):
     def text(self) -> str:
         """The row's text without whitespace or markdown decoration (for headings and labels)."""
         return row_text(self.cells)
+
+
+#: Row.layout as a C-level getter (`map(row_layout, rows)` looks at every row's layout without a Python loop)
+row_layout = itemgetter(Row._fields.index("layout"))
 
 
 @lru_cache(maxsize=65536)

@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from itertools import compress
-from operator import itemgetter
 
 from pipeline.tables.cells import read_cell
-from pipeline.tables.grid import Row, heading_of, split_text_row
+from pipeline.tables.grid import Row, heading_of, row_layout, split_text_row
 from pipeline.tables.labels import match, squeeze
 
 #: rows that open a table when its heading is absent: a short row whose text matches (whitespace removed)
@@ -64,8 +63,6 @@ def find_table_sections(rows: Sequence[Row]) -> dict[str, list[Row]]:
     return sections
 
 
-_LAYOUT = itemgetter(2)  # Row.layout
-
 
 def _single(row: Row) -> str | None:
     """The one cell of a one-cell line of text (not a table row with several cells)."""
@@ -81,7 +78,7 @@ def join_cell_lines(
 
     `信息内容` followed by lines that each name one measure (`header_width(line) == 1`) becomes a header row;
     after it, an item label followed by exactly one value line per measure becomes an item row."""
-    if "text" not in map(_LAYOUT, rows):  # only lines of text are joined (checked in C: most tables have none)
+    if "text" not in map(row_layout, rows):  # only lines of text are joined (checked in C: most tables have none)
         return list(rows)
     out: list[Row] = []
     width = 0
@@ -112,7 +109,7 @@ def join_cell_lines(
 def join_wrapped_labels(rows: Sequence[Row], is_label: Callable[[str], bool]) -> list[Row]:
     """A text line holding a row label and no values, followed by a text line whose values carry no label of
     their own, is one row whose label wrapped: the two lines are joined."""
-    if list(map(_LAYOUT, rows)).count("text") < 2:  # two lines of text are needed (checked in C: most tables have none)
+    if list(map(row_layout, rows)).count("text") < 2:  # two lines of text are needed (checked in C: most tables have none)
         return list(rows)
     out: list[Row] = []
     i = 0

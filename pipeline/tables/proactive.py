@@ -17,7 +17,14 @@ from typing import NamedTuple
 
 from pipeline import frames
 from pipeline.common import extract_issue
-from pipeline.tables.cells import CELL_CACHE_SIZE, cell_kind, header_unit, read_cell, yuan_value
+from pipeline.tables.cells import (
+    CELL_CACHE_SIZE,
+    cell_kind,
+    header_unit,
+    non_blank_span,
+    read_cell,
+    yuan_value,
+)
 from pipeline.tables.flat_tables import unflatten_proactive
 from pipeline.tables.grid import Row, split_text_row
 from pipeline.tables.labels import Label, by_code, codes, match, measure_spans, squeeze, strip_note
@@ -113,12 +120,9 @@ def _value_columns(kinds: tuple[str, ...], item_col: int, header: Header) -> tup
     """The column of the cell under each measure of the header, or None when the row cannot be matched to it
     (a cell is blank exactly when its kind is)."""
     if header.columns is None:  # one run-together header cell: the row's cells after the item, blanks at the ends cut
-        start, end = item_col + 1, len(kinds)
-        while end > start and kinds[end - 1] == "blank":
-            end -= 1
-        while start < end and kinds[start] == "blank":
-            start += 1
-        return tuple(range(start, end)) if end - start == len(header.measures) else None
+        start, end = non_blank_span(kinds[item_col + 1 :])
+        first = item_col + 1
+        return tuple(range(first + start, first + end)) if end - start == len(header.measures) else None
     if any(col <= item_col for col in header.columns):
         return None
     if max(header.columns) >= len(kinds):

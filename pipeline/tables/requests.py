@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from pipeline import frames
 from pipeline.common import extract_issue
-from pipeline.tables.cells import CELL_CACHE_SIZE, cell_kind, count_in, read_cell, read_count
+from pipeline.tables.cells import CELL_CACHE_SIZE, cell_kind, count_in, non_blank_span, read_cell, read_count
 from pipeline.tables.flat_tables import unflatten_requests
 from pipeline.tables.grid import Row, split_text_row
 from pipeline.tables.labels import APPLICANT_ORDER, codes, match
@@ -82,17 +82,6 @@ def _uncovered(covered: frozenset[int], start: int, stop: int) -> tuple[int, ...
     """The columns from start to stop that no applicant covers (a row with a value there does not fit the
     header); remembered, as every row of a table asks the same question."""
     return tuple(c for c in range(start, stop) if c not in covered)
-
-
-def _core(kinds: Sequence[str]) -> tuple[int, int]:
-    """Start and end of the value cells once blank cells at both ends are dropped (a cell is blank exactly when
-    its kind is: cells.read_cell strips it first)."""
-    start, end = 0, len(kinds)
-    while start < end and kinds[start] == "blank":
-        start += 1
-    while end > start and kinds[end - 1] == "blank":
-        end -= 1
-    return start, end
 
 
 class Entry(NamedTuple):
@@ -152,7 +141,7 @@ def _place_by_header(kinds: tuple[str, ...], last_label: int, layout: TableLayou
 def _place_by_own_cells(kinds: tuple[str, ...], last_label: int, layout: TableLayout | None) -> Placed | None:
     """The row's own cells, when stripping blanks at both ends leaves exactly one cell per applicant."""
     first = last_label + 1
-    start, end = _core(kinds[first:])
+    start, end = non_blank_span(kinds[first:])
     if end - start != len(APPLICANT_ORDER):
         return None
     return APPLICANT_ORDER, tuple(range(first + start, first + end))
@@ -160,7 +149,7 @@ def _place_by_own_cells(kinds: tuple[str, ...], last_label: int, layout: TableLa
 
 def _place_blank_row(kinds: tuple[str, ...], last_label: int, layout: TableLayout) -> Placed | None:
     """A row whose value cells are all blank is blank in every column."""
-    start, end = _core(kinds[last_label + 1 :])
+    start, end = non_blank_span(kinds[last_label + 1 :])
     return (APPLICANT_ORDER, None) if end == start else None
 
 
@@ -315,7 +304,7 @@ def _clean_layouts(entries: Sequence[Entry]) -> dict[int, set[int]]:
     """Column layout of the clean rows (exactly one value per applicant), for rows that need it."""
     layouts: dict[int, set[int]] = {}
     for entry in entries:
-        start, end = _core(entry.kinds[entry.last_label + 1 :])
+        start, end = non_blank_span(entry.kinds[entry.last_label + 1 :])
         if end - start == len(APPLICANT_ORDER):
             layouts.setdefault(len(entry.cells), set()).add(entry.last_label + 1 + start)
     return layouts

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from pipeline import frames
 from pipeline.common import extract_issue
-from pipeline.tables.cells import cell_kind, read_count
+from pipeline.tables.cells import cell_kind, non_blank_span, read_count
 from pipeline.tables.flat_tables import unflatten_review
 from pipeline.tables.grid import Row, row_text
 from pipeline.tables.labels import OUTCOME_ORDER, PROCEEDING_ORDER, match
@@ -34,11 +34,7 @@ def _value_cells(row: Row) -> tuple[str, ...] | None:
         return None
     if row.layout == "text" and len(cells) < len(OUTCOME_ORDER):
         return None
-    start, end = 0, len(cells)
-    while start < end and kinds[start] == "blank":
-        start += 1
-    while end > start and kinds[end - 1] == "blank":
-        end -= 1
+    start, end = non_blank_span(kinds)
     if row.layout in _MARKUP_LAYOUTS and end - start not in _ROW_WIDTHS and len(cells) in _ROW_WIDTHS:
         return cells  # a web page's <td>&nbsp;</td> says which cell is blank: keep blanks at the ends
     return cells[start:end]
