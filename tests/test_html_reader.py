@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.reading.html import html_to_text_and_meta
+from pipeline.reading.html import html_to_text_and_meta, without_style_attributes
 
 PAGE = (Path(__file__).parent / "fixtures" / "variants" / "meta_html_publisher.html").read_text("utf-8")
 LABEL_CELL = '<td class="t">发布机构：</td><td>淮安市生态环境局</td>'
@@ -67,3 +67,16 @@ def test_text_inside_a_table_but_outside_its_cells_is_kept_before_the_table():
             "<table>（单位：件）<tr><td>行政许可</td><td>12</td></tr></table></div></body></html>")
     text, _encoding, _meta = html_to_text_and_meta(page.encode("utf-8"))
     assert text.split("\n")[-2:] == ["（单位：件）", "\ue010,1,1\ue011行政许可\t12"]
+
+
+def test_style_attributes_are_cut_from_tags_but_not_from_text():
+    """Inline styles are over half a Word-exported page's bytes and are cut before decoding; text that merely
+    reads like one (no ">" ends it before the next tag) stays, in GBK as in UTF-8."""
+    page = ('<html><head><meta charset="gbk"></head><body><div style="margin:0"><p style="text-indent:2em;">'
+            '某某局2024年政府信息公开工作年度报告</p><p>样式写作 style="宋体" 不是属性</p></div></body></html>')
+    data = page.encode("gbk")
+    assert without_style_attributes(data) == page.replace(' style="margin:0"', "").replace(
+        ' style="text-indent:2em;"', "").encode("gbk")
+    text, encoding, _meta = html_to_text_and_meta(data)
+    assert encoding == "gbk"
+    assert [line for line in text.split("\n") if line] == ["某某局2024年政府信息公开工作年度报告", '样式写作 style="宋体" 不是属性']

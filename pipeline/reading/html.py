@@ -1,6 +1,7 @@
 """Web pages → the report body as text, and what the page says about the report around it.
 
-The page is parsed with lexbor (selectolax), an HTML5 parser, from its text in the charset it declares. Its
+The page's inline `style` attributes are cut from its bytes (half a Word-exported page, never read); it is then
+parsed with lexbor (selectolax), an HTML5 parser, from its text in the charset it declares. Its
 metadata (<title>, the 发布机构 cell) is read first; then scripts, navigation, footers and other site chrome are
 dropped, the smallest block holding most of the page's non-link Chinese text is taken as the report body, and the
 body is written out as text: paragraphs as lines, each <table> row as one line of TAB-separated cells with
@@ -71,11 +72,13 @@ _CELL_TAG_IDS = frozenset(LexborHTMLParser("<table><tr><td></td><th></th></tr></
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _CELL_BREAK_TAG = re.compile(r"</?(?:" + "|".join(CELL_BREAKS) + r")\b[^>]*>")
 _ANY_TAG = re.compile(r"<[^>]*>")
+_STYLE_ATTRIBUTE = re.compile(rb' style="[^"]*"(?=[^<>]*>)')
 _ENTITIES = (("&nbsp;", "\xa0"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&amp;", "&"))
 
 
 def html_to_text_and_meta(data: bytes) -> tuple[str, str, dict[str, str]]:
     """A web page's report body as text, its encoding and its page metadata (see `page_metadata`)."""
+    data = without_style_attributes(data)
     text, encoding = decode_bytes(data, declared_charset(data))
     utf8 = data if encoding == "utf-8" else text.encode("utf-8")
     if utf8.count(b"<") >= NESTING_CHECK_TAGS:
@@ -90,6 +93,17 @@ def html_to_text_and_meta(data: bytes) -> tuple[str, str, dict[str, str]]:
     if title and title.strip() not in body[:300]:
         body = title.strip() + "\n" + body
     return body, encoding, meta
+
+
+def without_style_attributes(data: bytes) -> bytes:
+    """The page's bytes without its `style="…"` attributes, which the reader never looks at.
+
+    Pages exported from Word carry an inline style on every paragraph, span and cell: over half the bytes of the
+    real pages in ../shared (56 %), and decoding and parsing cost by the byte. Only an attribute written
+    ` style="…"` and followed by the end of its tag (a ">" before any "<") is cut; any other spelling is left to
+    the parser. The cut is safe in every charset a page is decoded in: the space, quote, "<" and ">" bytes are
+    never part of a multi-byte GBK/GB18030 or UTF-8 character."""
+    return _STYLE_ATTRIBUTE.sub(b"", data)
 
 
 def _check_nesting(utf8: bytes) -> None:
