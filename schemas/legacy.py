@@ -18,7 +18,7 @@ import polars as pl
 
 from pipeline.frames import conform, empty
 from pipeline.tables.legacy_labels import CUMULATIVE_SUFFIX, EXTRA_PART_KEYS, LEGACY_SUM_RULES, label_key
-from schemas.precomputed import failing_part
+from schemas.precomputed import validate_failing
 
 TABLE = "fact_legacy_indicators"
 TOLERANCE = 1e-6
@@ -110,7 +110,7 @@ def check_legacy_indicators(df: pl.DataFrame) -> pl.DataFrame:
     if evaluations.is_empty():
         return empty("validation_issues")
     try:
-        failing_part(LEGACY_SCHEMA, evaluations).validate(evaluations, lazy=True)
+        validate_failing(LEGACY_SCHEMA, evaluations)
         return empty("validation_issues")
     except pa.errors.SchemaErrors as errors:
         failed_rows = errors.failure_cases.get_column("index").drop_nulls().unique().sort().to_list()

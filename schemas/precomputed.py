@@ -8,6 +8,8 @@ and every not-null constraint, all in one query; the schema pandera then validat
 each failing check returning its computed output. What passes yields no failure case, and what fails is
 reported by pandera from the same output, under the same name, error text and options, in the same order:
 the same SchemaErrors failure cases as validating the whole schema (only `check_number` counts the checks kept).
+`validate_failing` does both steps, and skips pandera altogether when nothing is left to fail but the frame's
+structure (its columns and their dtypes), decided by pandera's own dtype test (~3 ms of fixed work per call).
 """
 
 from __future__ import annotations
@@ -55,6 +57,41 @@ def failing_part(schema: pa.DataFrameSchema, df: pl.DataFrame,
                       for name, column in schema.columns.items()}
     schema.checks = [check for check in (next(kept) for _ in schema.checks) if check is not None]
     return schema
+
+
+def validate_failing(schema: pa.DataFrameSchema, df: pl.DataFrame, masks: pl.DataFrame | None = None) -> None:
+    """`schema.validate(df, lazy=True)` through `failing_part`: raises the same SchemaErrors, or nothing.
+
+    When every check and not-null constraint passes, what pandera would still check is the structure: each
+    column present and of its dtype. That is decided here, by the dtypes' own `check` as pandera calls it, and
+    pandera runs only when the structure fails (or the schema asks for anything else: it then reports it)."""
+    part = failing_part(schema, df, masks)
+    if not _only_structure_left(part) or not _structure_holds(part, df):
+        part.validate(df, lazy=True)
+
+
+def _only_structure_left(schema: pa.DataFrameSchema) -> bool:
+    """Whether `schema` asks nothing of a frame but its columns and dtypes (no check, not-null constraint,
+    uniqueness, coercion, defaults, parsers, strictness or regex column names)."""
+    if (schema.checks or schema.unique or schema.coerce or schema.strict or schema.add_missing_columns
+            or schema.parsers or getattr(schema, "drop_invalid_rows", False)):
+        return False
+    return all(not (column.checks or not column.nullable or column.unique or column.coerce or column.regex
+                    or column.default is not None or column.parsers)
+               for column in schema.columns.values())
+
+
+def _structure_holds(schema: pa.DataFrameSchema, df: pl.DataFrame) -> bool:
+    """Every required column of `schema` is in `df`, and every column present has the schema's dtype, as
+    pandera's `check_column_presence` and `check_dtype` decide."""
+    for name, column in schema.columns.items():
+        if name not in df.schema:
+            if column.required:
+                return False
+            continue
+        if column.dtype is not None and not column.dtype.check(df.schema[name], PolarsData(df.lazy(), name)):
+            return False
+    return True
 
 
 def _own_output(check: pa.Check, lf: pl.LazyFrame, column: str | None) -> bool | pl.LazyFrame:

@@ -1,12 +1,13 @@
 """`failing_part`: pandera given only what fails reports the same failure cases as the whole schema."""
 
+import pandera.api.polars.container
 import pandera.errors
 import polars as pl
 
 from pipeline import frames
 from schemas.facts import MODELS, table_masks
 from schemas.legacy import LEGACY_SCHEMA
-from schemas.precomputed import failing_part
+from schemas.precomputed import failing_part, validate_failing
 
 
 def _failure_cases(schema, df) -> pl.DataFrame | None:
@@ -54,3 +55,40 @@ def test_legacy_sums():
     part = failing_part(LEGACY_SCHEMA, df)
     assert len(part.checks) == 2  # legacy.requests_closed and legacy.review_sum fail; the other seven pass
     assert _failure_cases(LEGACY_SCHEMA, df).equals(_failure_cases(part, df))
+
+
+def _raised_cases(run) -> pl.DataFrame | None:
+    try:
+        run()
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.drop("check_number")
+        return cases.sort(cases.columns, nulls_last=True)
+    return None
+
+
+def test_validate_failing_raises_what_the_whole_schema_raises():
+    schema = MODELS["fact_requests"][0].to_schema()
+    frames_to_check = [
+        _requests(),
+        _requests(value=pl.Series([2, 3, -1, 1])),
+        _requests(row_code=pl.Series(["new_received", None, "bogus", "carried_over"])),
+        _requests().with_columns(pl.col("value").cast(pl.Float64)),  # the right numbers in the wrong dtype
+        _requests().drop("applicant"),  # a required column missing
+        _requests().with_columns(pl.col("raw_text").cast(pl.Int64)),  # a nullable column of the wrong dtype
+    ]
+    for df in frames_to_check:
+        masks = table_masks(df, "fact_requests") if "applicant" in df.columns else None
+        expected = _failure_cases(schema, df)
+        got = _raised_cases(lambda df=df, masks=masks: validate_failing(schema, df, masks))
+        assert got is None if expected is None else expected.equals(got)
+    assert all(_failure_cases(schema, df) is not None for df in frames_to_check[1:])
+
+
+def test_validate_failing_leaves_pandera_out_when_nothing_fails(monkeypatch):
+    df = _requests()
+
+    def pandera_called(*args, **kwargs):
+        raise AssertionError("pandera ran although nothing fails")
+
+    monkeypatch.setattr(pandera.api.polars.container.DataFrameSchema, "validate", pandera_called)
+    validate_failing(MODELS["fact_requests"][0].to_schema(), df, table_masks(df, "fact_requests"))

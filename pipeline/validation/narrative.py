@@ -99,6 +99,9 @@ _QUALIFIERS = ("纠错", "纠正", "维持", "败诉", "驳回", "撤销", "尚�
                "同比", "较上年", "比上年", "占")
 #: sentences about other counted things (网民留言, 市长信箱 …) are not about table 三
 OFF_TOPIC = ("留言", "信箱", "信访", "热线", "来电", "网民", "提案", "12345", "审批", "窗口")
+#: "holds one of the words" as one regex search each (an any() over a generator costs ~1 µs per word here)
+_HOLDS_QUALIFIER = re.compile("|".join(map(re.escape, _QUALIFIERS)))
+_HOLDS_OFF_TOPIC = re.compile("|".join(map(re.escape, OFF_TOPIC)))
 
 
 @dataclass(frozen=True)
@@ -171,12 +174,12 @@ def stated_figures(text: str) -> list[dict]:
                 if figure.literal not in window:
                     continue
                 m = figure.tail.search(window)
-                if m is None or any(q in m.group("gap") for q in _QUALIFIERS):
+                if m is None or _HOLDS_QUALIFIER.search(m.group("gap")):
                     continue
                 m_start = lo + m.start()
                 start, end = _sentence_bounds(flat, m_start)
                 sentence = flat[start:end]
-                if any(w in sentence for w in OFF_TOPIC):
+                if _HOLDS_OFF_TOPIC.search(sentence):
                     continue
                 if figure.needs_application and "申请" not in sentence:
                     continue

@@ -30,7 +30,7 @@ from pipeline.common import fmt
 from pipeline.validation.cross_year import check_cross_year
 from pipeline.validation.narrative import check_narrative
 from schemas.facts import ARITHMETIC_RULES, MODELS, table_masks
-from schemas.precomputed import failing_part
+from schemas.precomputed import validate_failing
 
 #: where each table's rows are, for the location of a column-level failure
 KEY_LOCATIONS: dict[str, pl.Expr] = {
@@ -71,8 +71,8 @@ def validate_tables(facts: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """The pandera models: one lazy validate call per table type.
 
     The window checks' masks are computed first, in one query per table (`table_masks`), every other check's
-    output in one more, and pandera validates what fails (`failing_part`): the same failure cases, without
-    pandera's fixed queries for each check that passes."""
+    output in one more, and pandera validates what fails (`validate_failing`): the same failure cases, without
+    pandera's fixed queries for each check that passes (nor its call at all when nothing fails)."""
     out = []
     for table, (model, family) in MODELS.items():
         df = facts.get(table)
@@ -80,7 +80,7 @@ def validate_tables(facts: dict[str, pl.DataFrame]) -> pl.DataFrame:
             continue
         df = frames.conform(df, table).rechunk()
         try:
-            failing_part(model.to_schema(), df, table_masks(df, table)).validate(df, lazy=True)
+            validate_failing(model.to_schema(), df, table_masks(df, table))
         except pandera.errors.SchemaErrors as exc:
             out.append(failures_to_issues(exc.failure_cases, df, table, family))
     return frames.concat("validation_issues", out)
