@@ -26,13 +26,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from itertools import chain
-from operator import call, itemgetter
+from operator import call
 from typing import NamedTuple
 
 from pipeline import frames
 from pipeline.tables.cells import DIGITS_MARK, cell_kind, number_skeleton
 from pipeline.tables.flat_text import FLAT
-from pipeline.tables.grid import Row, row_layout
+from pipeline.tables.grid import Row, row_cells, row_layout, row_line
 
 Reader = Callable[[Sequence[Row], str], tuple[frames.Columns, list[dict]]]
 #: a reader's readings of a cell's stripped text as a fact's value
@@ -40,8 +40,6 @@ ValueReaders = tuple[Callable[[str], object], ...]
 #: a section's skeleton: its rows' layouts, their numbers of cells, and every cell with its number's digits marked
 Skeleton = tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]
 
-row_cells = itemgetter(Row._fields.index("cells"))
-row_line = itemgetter(Row._fields.index("line"))
 #: the columns a plan fills from the section; the others are the same for every section of the skeleton
 _READ_COLUMNS = ("report_id", "raw_text", "value", "line")
 
