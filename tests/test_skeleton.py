@@ -124,3 +124,10 @@ def test_number_skeleton_marks_the_signed_number_only():
     assert number_skeleton("1,234.5元") == "\x00元"
     for cell in ("", "-", "无", "行政许可", "第20条", "12a"):
         assert number_skeleton(cell) == cell
+
+
+def test_a_section_holding_the_mark_itself_is_read_row_by_row(planned_at_first_sight):
+    rows = _requests_rows(("7", "0", "0", "0", "0", "0", "7"), ("1", "2", "3", "4", "5", "6", "21"))
+    rows[2] = rows[2]._replace(cells=("一、本年新收政府信息公开申请数量\x00", *rows[2].cells[1:]))
+    _same("fact_requests", rows)
+    assert planned_at_first_sight == []

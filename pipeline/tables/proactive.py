@@ -165,8 +165,8 @@ def _item_plan(header: Header, item: str, item_col: int, kinds: tuple[str, ...])
 
 
 def _value_reader(yuan: bool, unit_in_header: str | None) -> Callable[[str], float | None]:
-    """The value of a cell's text under a measure that is an amount in yuan or not, under a header declaring
-    that money unit (or none)."""
+    """One of read_proactive's readings of a cell's value (for pipeline.tables.skeleton): under a measure that is
+    an amount in yuan or not, with the money unit its header declares (or none); remembered per text."""
 
     @lru_cache(maxsize=CELL_CACHE_SIZE)
     def value(text: str) -> float | None:

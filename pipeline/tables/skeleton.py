@@ -33,7 +33,7 @@ from operator import call
 from typing import NamedTuple
 
 from pipeline import frames
-from pipeline.tables.cells import DIGITS_MARK, cell_kind, number_skeleton
+from pipeline.tables.cells import NUMBER_MARK, cell_kind, number_skeleton
 from pipeline.tables.flat_text import FLAT
 from pipeline.tables.grid import Row, row_cells, row_layout, row_line
 
@@ -74,7 +74,7 @@ def read_by_skeleton(rows: Sequence[Row], report_id: str, table: str, read: Read
     layouts = tuple(map(row_layout, rows))
     cells = list(map(row_cells, rows))
     flat = list(chain.from_iterable(cells))
-    if FLAT in layouts or DIGITS_MARK in "".join(flat):
+    if FLAT in layouts or NUMBER_MARK in "".join(flat):
         return read(rows, report_id)
     if labelled_rows_kept or "text" in layouts:
         marked = tuple(chain.from_iterable(map(_row_skeleton, cells, layouts, [labelled_rows_kept] * len(cells))))
@@ -110,7 +110,7 @@ def _probe(table: str, read: Reader, skeleton: Skeleton, number: Callable[[int],
            report_id: str) -> _Probe:
     """The reader's output on the skeleton with the k-th cell's digits `number(k)` and the i-th row on `line(i)`."""
     layouts, widths, marked = skeleton
-    cells = [cell.replace(DIGITS_MARK, number(k)) for k, cell in enumerate(marked)]
+    cells = [cell.replace(NUMBER_MARK, number(k)) for k, cell in enumerate(marked)]
     rows, start = [], 0
     for i, (layout, width) in enumerate(zip(layouts, widths, strict=True)):
         rows.append(Row(tuple(cells[start : start + width]), line(i), layout))
@@ -161,7 +161,7 @@ def _plan(table: str, read: Reader, value_readers: ValueReaders, skeleton: Skele
     if set(a.facts["report_id"]) - {_PROBES[0][2]} or set(b.facts["report_id"]) - {_PROBES[1][2]}:
         return None
     n_cells = len(skeleton[2])
-    made_up = [{cell.strip(): k for k, cell in enumerate(probe.cells) if DIGITS_MARK in skeleton[2][k]}
+    made_up = [{cell.strip(): k for k, cell in enumerate(probe.cells) if NUMBER_MARK in skeleton[2][k]}
                for probe in (a, b)]
     sources, constants, rows, readers = [], [], [], []
     for text_a, text_b, value_a, value_b, line_a, line_b in zip(
