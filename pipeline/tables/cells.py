@@ -67,6 +67,23 @@ def cell_kind(raw: str) -> str:
     return read_cell(raw).kind
 
 
+#: what stands for a signed number in a cell's skeleton (NUL, which reports do not hold: a section holding one is
+#: read row by row)
+NUMBER_MARK = "\x00"
+
+
+@lru_cache(maxsize=CELL_CACHE_SIZE)
+def number_skeleton(raw: str) -> str:
+    """The cell with its signed number replaced by NUMBER_MARK (unit and surrounding whitespace kept), or the
+    cell itself when it is no number: what a table section's skeleton holds (pipeline.tables.skeleton)."""
+    text = raw.strip()
+    m = _NUMBER.match(text) if text else None
+    if m is None:
+        return raw
+    lead = len(raw) - len(raw.lstrip())
+    return raw[:lead] + NUMBER_MARK + raw[lead + m.end("digits") :]
+
+
 def non_blank_span(kinds: Sequence[str]) -> tuple[int, int]:
     """Start and end of a row's cells once blank cells at both ends are dropped, from their kinds (`cell_kind`:
     a cell is blank exactly when its kind is, as read_cell strips it first)."""

@@ -50,6 +50,9 @@ class Row(NamedTuple):
 
 #: Row.layout as a C-level getter (`map(row_layout, rows)` looks at every row's layout without a Python loop)
 row_layout = itemgetter(Row._fields.index("layout"))
+#: Row.cells and Row.line as C-level getters
+row_cells = itemgetter(Row._fields.index("cells"))
+row_line = itemgetter(Row._fields.index("line"))
 
 
 @lru_cache(maxsize=65536)

@@ -9,7 +9,7 @@ sometimes print out of place. Money is stored in yuan, from the unit in the cell
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
@@ -19,6 +19,7 @@ from pipeline import frames
 from pipeline.common import extract_issue
 from pipeline.tables.cells import (
     CELL_CACHE_SIZE,
+    MONEY_UNITS,
     cell_kind,
     header_unit,
     non_blank_span,
@@ -29,6 +30,7 @@ from pipeline.tables.flat_tables import unflatten_proactive
 from pipeline.tables.grid import Row, split_text_row
 from pipeline.tables.labels import Label, by_code, codes, match, measure_spans, squeeze, strip_note
 from pipeline.tables.layouts import join_cell_lines
+from pipeline.tables.skeleton import read_by_skeleton
 
 TABLE = "fact_proactive_disclosure"
 _NAME = "表二（主动公开政府信息情况）"
@@ -162,9 +164,30 @@ def _item_plan(header: Header, item: str, item_col: int, kinds: tuple[str, ...])
                     len(set(keys)) == len(keys), any(kinds[c] == "unreadable" for c in columns))
 
 
+def _value_reader(yuan: bool, unit_in_header: str | None) -> Callable[[str], float | None]:
+    """One of read_proactive's readings of a cell's value (for pipeline.tables.skeleton): under a measure that is
+    an amount in yuan or not, with the money unit its header declares (or none); remembered per text."""
+
+    @lru_cache(maxsize=CELL_CACHE_SIZE)
+    def value(text: str) -> float | None:
+        return _read_value(text, yuan, unit_in_header)[0]
+
+    return value
+
+
+#: every reading of a cell's value in table 二: a count, or an amount under a header in each money unit or in none
+VALUE_READERS = (_value_reader(False, None), *(_value_reader(True, unit) for unit in (None, *MONEY_UNITS)))
+
+
 def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
     """fact_proactive_disclosure rows and extract.proactive.* issues for the rows of table 二's section
-    (columns, not a frame: the ingest builds one frame per table for a whole batch)."""
+    (read_proactive), through the plan of the section's skeleton when it has one (pipeline.tables.skeleton).
+    Columns, not a frame: the ingest builds one frame per table for a whole batch."""
+    return read_by_skeleton(rows, report_id, TABLE, read_proactive, VALUE_READERS)
+
+
+def read_proactive(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
+    """proactive_columns row by row: each item row read against the header above it."""
     facts = frames.Columns(TABLE)
     rows, issues = unflatten_proactive(rows, report_id)  # crawler text: cells split by the arithmetic, or not at all
     if rows is None:

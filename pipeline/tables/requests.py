@@ -31,6 +31,7 @@ from pipeline.tables.flat_tables import unflatten_requests
 from pipeline.tables.grid import Row, split_text_row
 from pipeline.tables.labels import APPLICANT_ORDER, codes, match
 from pipeline.tables.layouts import is_request_label, join_wrapped_labels
+from pipeline.tables.skeleton import read_by_skeleton
 
 TABLE = "fact_requests"
 #: a header's columns: applicant → its first column, and every column under some applicant
@@ -181,9 +182,15 @@ def _place(kinds: tuple[str, ...], last_label: int, layout: TableLayout) -> Plac
 
 
 def requests_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
-    """fact_requests rows and extract.requests.* issues for the rows of table 三's section:
-    classify rows → fill gaps in template order → place values in columns → read the cells.
-    Columns, not a frame: the ingest builds one frame per table for a whole batch."""
+    """fact_requests rows and extract.requests.* issues for the rows of table 三's section (read_requests),
+    through the plan of the section's skeleton when it has one (pipeline.tables.skeleton: the same few printed
+    layouts recur in every report). Columns, not a frame: the ingest builds one frame per table for a whole batch."""
+    return read_by_skeleton(rows, report_id, TABLE, read_requests, (count_in,))
+
+
+def read_requests(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
+    """requests_columns row by row: classify rows → fill gaps in template order → place values in columns →
+    read the cells."""
     facts = frames.Columns(TABLE)
     rows, issues = unflatten_requests(rows, report_id)  # crawler text: cells split by the arithmetic, or not at all
     if rows is None:

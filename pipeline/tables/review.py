@@ -13,10 +13,11 @@ from functools import lru_cache
 
 from pipeline import frames
 from pipeline.common import extract_issue
-from pipeline.tables.cells import cell_kind, non_blank_span, read_count
+from pipeline.tables.cells import cell_kind, count_in, non_blank_span, read_count
 from pipeline.tables.flat_tables import unflatten_review
 from pipeline.tables.grid import Row, row_text
 from pipeline.tables.labels import OUTCOME_ORDER, PROCEEDING_ORDER, match
+from pipeline.tables.skeleton import read_by_skeleton
 
 TABLE = "fact_review_results"
 _NAME = "表四（行政复议、行政诉讼情况）"
@@ -78,8 +79,15 @@ def _label_row(cells: tuple[str, ...]) -> tuple[bool, str | None]:
 
 
 def review_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
-    """fact_review_results rows and extract.review.* issues for the rows of table 四's section
-    (columns, not a frame: the ingest builds one frame per table for a whole batch)."""
+    """fact_review_results rows and extract.review.* issues for the rows of table 四's section (read_review),
+    through the plan of the section's skeleton when it has one (pipeline.tables.skeleton; a row with a label
+    keeps its numbers there, as its text is matched whole). Columns, not a frame: the ingest builds one frame
+    per table for a whole batch."""
+    return read_by_skeleton(rows, report_id, TABLE, read_review, (count_in,), labelled_rows_kept=True)
+
+
+def read_review(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
+    """review_columns row by row."""
     facts = frames.Columns(TABLE)
     rows, flat_issues = unflatten_review(rows, report_id)  # crawler text: cells split by the arithmetic, or not at all
     if rows is None:
