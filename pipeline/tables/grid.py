@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache, partial
+from itertools import accumulate, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -83,12 +84,49 @@ def _split_pipes(line: str) -> tuple[tuple[str, ...], str]:
 _new_row = partial(tuple.__new__, Row)
 
 
+#: a run of lines that text_rows cuts alike, each ending in a newline, matched from a line's start. No line of a run
+#: holds `---` or is a page footer (those may be no row: such a line ends the run and is cut on its own), so every
+#: line of a run is a row of the run's layout:
+#: - tab: a TAB in the line, which is not one TAB and a single cell (that opens a cell block);
+#: - pipe: a `|` in the line, no TAB, not starting with `|`;
+#: - markdown: starting with `|` and holding more (a line that is `|` alone has no cells), no TAB.
+_NO_DASHES = r"(?![^\n]*---)"
+_NO_FOOTER = r"(?![^\S\n]*[-—–－]+[^\S\n]*\d{1,4}[^\S\n]*[-—–－]+[^\S\n]*\n)"
+_RUNS = {
+    "tab": re.compile(rf"(?:{_NO_DASHES}{_NO_FOOTER}(?!\t[^\t\n]*\n)[^\n]*\t[^\n]*\n)+"),
+    "pipe": re.compile(rf"(?:{_NO_DASHES}[^\n\t|][^\n\t|]*\|[^\n\t]*\n)+"),
+    "markdown": re.compile(rf"(?:{_NO_DASHES}\|[^\n\t]+\n)+"),
+}
+
+
+def _run_rows(text: str, offset: int, number: int, layout: str, rows: list[Row]) -> int:
+    """The rows of the run of `layout` lines starting at text[offset] (line `number`, 1-based), appended to rows,
+    each line's cells cut in C (no Python per line); returns how many lines the run holds (0: no run there)."""
+    m = _RUNS[layout].match(text, offset)
+    if m is None:
+        return 0
+    lines = m.group().split("\n")
+    lines.pop()  # the empty piece after the run's last newline
+    count = len(lines)
+    if layout == "tab":
+        cells = map(tuple, map(map, repeat(str.strip), map(str.split, lines, repeat("\t"))))
+    else:  # the outer pipes dropped, as _split_pipes does (`removesuffix`: the last `|`, when there is one)
+        if layout == "markdown":
+            lines = map(itemgetter(slice(1, None)), lines)
+        parts = map(str.split, map(str.removesuffix, lines, repeat("|")), repeat("|"))
+        cells = map(tuple, map(map, repeat(str.strip), parts))
+    rows.extend(map(_new_row, zip(cells, range(number, number + count), repeat(layout))))
+    return count
+
+
 def text_rows(text: str) -> list[Row]:
     """Every non-blank line or cell block of `text` as a Row, footers and markdown separators dropped.
 
-    Runs once per line of every report, so the common cases are tested first and inline."""
+    Runs once per line of every report, so the common cases are tested first and inline; a run of TAB, pipe or
+    markdown rows (a table's body) is cut at once (_run_rows)."""
     lines = text.split("\n")
     rows: list[Row] = []
+    offsets = None  # each line's offset in text, worked out at the first run
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
@@ -100,13 +138,23 @@ def text_rows(text: str) -> list[Row]:
         if "\t" in line:
             if line[0] == "\t" and line.count("\t") == 1:  # _is_cell_line, inline: once per line of every report
                 i = _cell_block(lines, i - 1, rows)
-            else:
-                rows.append(_new_row((tuple(map(str.strip, line.split("\t"))), i, "tab")))
+                continue
+            layout = "tab"
         elif "|" in line:
-            cells, layout = _split_pipes(line)
-            rows.append(_new_row((cells, i, layout)))
+            layout = "markdown" if line[0] == "|" else "pipe"
         else:
             rows.append(_new_row(((line.strip(),), i, "text")))
+            continue
+        if offsets is None:
+            offsets = list(accumulate(map(len, lines), initial=0))
+        run = _run_rows(text, offsets[i - 1] + i - 1, i, layout, rows)
+        if run:
+            i += run - 1
+        elif layout == "tab":
+            rows.append(_new_row((tuple(map(str.strip, line.split("\t"))), i, "tab")))
+        else:
+            cells, layout = _split_pipes(line)
+            rows.append(_new_row((cells, i, layout)))
     return rows
 
 
