@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from itertools import chain
-from operator import call
+from operator import call, itemgetter
 from typing import NamedTuple
 
 from pipeline import frames
@@ -54,6 +54,9 @@ class Plan(NamedTuple):
     constants: tuple[str, ...]  # raw_text of facts that are the same in every section (blanks, placeholders)
     rows: tuple[int, ...]  # per fact: the index of its row (for its line)
     readers: tuple[Callable[[str], object], ...]  # per fact: its value's reading (one of the value readers)
+    reader: Callable[[str], object] | None  # the reading of every fact, when they all have the same one
+    pick_cells: Callable[[Sequence], tuple]  # the facts' cells out of the section's cells and the constants
+    pick_rows: Callable[[Sequence], tuple]  # the facts' rows' lines out of the section's lines
     columns: dict[str, tuple]  # every other column of the facts
     nulls: int  # facts whose value is NULL in every section (a NULL more means a cell that is no value)
     issues: tuple[dict, ...]  # the section's issues (report_id filled in per section)
@@ -83,8 +86,8 @@ def read_by_skeleton(rows: Sequence[Row], report_id: str, table: str, read: Read
     plan = _recurring_plan(table, read, value_readers, (layouts, tuple(map(len, cells)), marked))
     if plan is None:
         return read(rows, report_id)
-    texts = list(map(str.strip, map((flat + list(plan.constants)).__getitem__, plan.sources)))
-    values = list(map(call, plan.readers, texts))
+    texts = list(map(str.strip, plan.pick_cells(flat + list(plan.constants) if plan.constants else flat)))
+    values = list(map(plan.reader, texts) if plan.reader else map(call, plan.readers, texts))
     if values.count(None) != plan.nulls:  # a cell that is no value: an issue, which the reader words
         return read(rows, report_id)
     facts = frames.Columns(table)
@@ -94,8 +97,17 @@ def read_by_skeleton(rows: Sequence[Row], report_id: str, table: str, read: Read
     lists["report_id"] = [report_id] * len(texts)
     lists["raw_text"] = texts
     lists["value"] = values
-    lists["line"] = list(map(list(map(row_line, rows)).__getitem__, plan.rows))
+    lists["line"] = list(plan.pick_rows(list(map(row_line, rows))))
     return facts, [dict(issue, report_id=report_id) for issue in plan.issues]
+
+
+def _picker(indices: Sequence[int]) -> Callable[[Sequence], tuple]:
+    """The items at `indices` of a sequence, as a tuple, in one C call (itemgetter: one item alone is no tuple)."""
+    if len(indices) >= 2:
+        return itemgetter(*indices)
+    if indices:
+        return lambda items: (items[indices[0]],)
+    return lambda items: ()
 
 
 class _Probe(NamedTuple):
@@ -190,5 +202,7 @@ def _plan(table: str, read: Reader, value_readers: ValueReaders, skeleton: Skele
     if nulls != sum(source >= n_cells for source, value in zip(sources, a.facts["value"], strict=True) if value is None):
         return None  # a made-up number must read as a value
     return Plan(tuple(sources), tuple(constants), tuple(rows), tuple(readers),
+                readers[0] if readers and readers.count(readers[0]) == len(readers) else None,
+                _picker(sources), _picker(rows),
                 {name: tuple(column) for name, column in a.facts.items() if name not in _READ_COLUMNS},
                 nulls, tuple(a.issues))
