@@ -64,7 +64,8 @@ _PUBLISHER_ELEMENTS = ",".join(PUBLISHER_TAGS)
 _DROP_STARTS = tuple((tag, b"<" + tag.encode()) for tag in DROP_TAGS)
 _BLOCKS = ",".join(BLOCK_TAGS)
 _CELL_BREAK_ELEMENTS = ",".join(CELL_BREAKS)
-_SPANNING_CELLS = "td[rowspan],td[colspan],th[rowspan],th[colspan]"
+#: elements with a span attribute (those that are cells are kept)
+_SPANNING = "[rowspan],[colspan]"
 _CELL_TAG_IDS = frozenset(LexborHTMLParser("<table><tr><td></td><th></th></tr></table>").css_first(tag).tag_id
                           for tag in ("td", "th"))
 # a cell's serialization (lexbor writes & < > and U+00A0 of text as entities) → its text, for the few cells whose
@@ -296,42 +297,16 @@ def _expand_table(table, holds_tables: bool = True) -> list[list[str]]:
     """The table's rows as cell lists, rowspan/colspan expanded (the spanned text repeated in each covered cell).
 
     Rows are the table's own <tr> (not those of a table inside one of its cells), in document order;
-    `holds_tables=False` says that no table sits inside this one."""
+    `holds_tables=False` says that no table sits inside this one. Most rows hold no spanning cell: they are read
+    as a list of cell texts, and only a row that holds one looks at each cell's identity."""
     rows = table.css("tr")
     if holds_tables and table.css_first("table") is not None:
         rows = [tr for tr in rows if _owning_table(tr) == table.mem_id]
-    spanning = {cell.mem_id for cell in table.css(_SPANNING_CELLS)}
-    grid: list[list[str | None]] = []  # rows of cells; None: a position no cell covers (yet)
-    for r, tr in enumerate(rows):
-        if len(grid) <= r:
-            grid.append([])
-        row = grid[r]
-        c = 0
-        for cell in tr.iter():
-            if cell.tag_id not in _CELL_TAG_IDS:
-                continue
-            while c < len(row) and row[c] is not None:  # covered by a span from above or from the left
-                c += 1
-            text = cell.text(separator="\x00")
-            text = " ".join(text.split()) if "\x00" not in text else _cell_text(cell, text)
-            if not spanning or cell.mem_id not in spanning:  # most cells
-                if c < len(row):
-                    row[c] = text
-                else:
-                    row.append(text)
-                c += 1
-                continue
-            rowspan, colspan = _span(cell.attrs.get("rowspan")), _span(cell.attrs.get("colspan"))
-            for spanned in range(r, r + rowspan):
-                while len(grid) <= spanned:
-                    grid.append([])
-                target = grid[spanned]
-                if len(target) < c + colspan:
-                    target.extend([None] * (c + colspan - len(target)))
-                for k in range(c, c + colspan):
-                    if target[k] is None:  # the first cell to cover a position keeps it
-                        target[k] = text
-            c += colspan
+    spanning = [cell for cell in table.css(_SPANNING) if cell.tag_id in _CELL_TAG_IDS]
+    if not spanning:  # no position is covered twice: every row is its cells' texts
+        grid: list[list[str | None]] = [_row_texts(tr) for tr in rows]
+    else:
+        grid = _spanned_grid(rows, spanning)
     while grid and all(text is None for text in grid[-1]):
         grid.pop()
     if not grid:
@@ -340,13 +315,75 @@ def _expand_table(table, holds_tables: bool = True) -> list[list[str]]:
     return [["" if text is None else text for text in row] + [""] * (n_cols - len(row)) for row in grid]
 
 
+def _row_texts(tr) -> list[str]:
+    """The texts of a row's cells (its <td>/<th> children), whitespace folded (`_cell_text`, inlined: per cell)."""
+    return [" ".join(text.split()) if "\x00" not in (text := cell.text(separator="\x00"))
+            else _fragments_text(cell, text) for cell in tr.iter() if cell.tag_id in _CELL_TAG_IDS]
+
+
+def _spanned_grid(rows: list, spanning: list) -> list[list[str | None]]:
+    """The rows' cells placed on a grid (None: a position no cell covers), each spanning cell repeated over the
+    positions it covers; the first cell to cover a position keeps it."""
+    spanning_ids = {cell.mem_id for cell in spanning}
+    rows_spanning = {parent.mem_id for cell in spanning if (parent := cell.parent) is not None}
+    grid: list[list[str | None]] = []
+    for r, tr in enumerate(rows):
+        if len(grid) <= r:
+            grid.append([])
+        row = grid[r]
+        if tr.mem_id not in rows_spanning:  # no spanning cell here: fill the positions no span from above covers
+            c = 0
+            for text in _row_texts(tr):
+                while c < len(row) and row[c] is not None:
+                    c += 1
+                if c < len(row):
+                    row[c] = text
+                else:
+                    row.append(text)
+                c += 1
+            continue
+        c = 0
+        for cell in tr.iter():
+            if cell.tag_id not in _CELL_TAG_IDS:
+                continue
+            while c < len(row) and row[c] is not None:  # covered by a span from above or from the left
+                c += 1
+            text = _cell_text(cell)
+            if cell.mem_id not in spanning_ids:
+                if c < len(row):
+                    row[c] = text
+                else:
+                    row.append(text)
+                c += 1
+                continue
+            attributes = cell.attributes
+            rowspan, colspan = _span(attributes.get("rowspan")), _span(attributes.get("colspan"))
+            for spanned in range(r, r + rowspan):
+                while len(grid) <= spanned:
+                    grid.append([])
+                target = grid[spanned]
+                if len(target) < c + colspan:
+                    target.extend([None] * (c + colspan - len(target)))
+                for k in range(c, c + colspan):
+                    if target[k] is None:
+                        target[k] = text
+            c += colspan
+    return grid
+
+
 def _owning_table(node) -> int | None:
     while node is not None and node.tag != "table":
         node = node.parent
     return node.mem_id if node is not None else None
 
 
-def _cell_text(cell, fragments: str) -> str:
+def _cell_text(cell) -> str:
+    """The cell's text, whitespace folded (one text node: most cells)."""
+    text = cell.text(separator="\x00")
+    return " ".join(text.split()) if "\x00" not in text else _fragments_text(cell, text)
+
+
+def _fragments_text(cell, fragments: str) -> str:
     """The text of a cell of several text nodes (`fragments`: separated by NUL, which lexbor's parser never leaves
     in a text), whitespace folded, with a space where a CELL_BREAKS element starts or ends.
 
