@@ -61,7 +61,7 @@ _PUBLISHER_CELL = re.compile(r"^(?:" + "|".join(PUBLISHER_LABELS) + r")\s*[:：]
 _PUBLISHER_END = re.compile(r"\s|(?:索引号|发布日期|成文日期|发文字号|主题分类|文号)")
 _LABEL = re.compile("|".join(PUBLISHER_LABELS))
 _PUBLISHER_ELEMENTS = ",".join(PUBLISHER_TAGS)
-_DROP_STARTS = tuple((tag, b"<" + tag.encode()) for tag in DROP_TAGS)
+_DROP_START = re.compile(b"<(" + b"|".join(tag.encode() for tag in DROP_TAGS) + b")")
 _BLOCKS = ",".join(BLOCK_TAGS)
 _CELL_BREAK_ELEMENTS = ",".join(CELL_BREAKS)
 #: elements with a span attribute (those that are cells are kept)
@@ -209,8 +209,8 @@ def _dropped_selector(page: bytes) -> str:
 
     The parser makes such an element only from its own start tag ("<script", any case), so a tag whose name never
     follows a "<" has no element: one CSS query over the tags present is much cheaper than over all fourteen."""
-    lowered = page.lower()
-    return ",".join(tag for tag, start in _DROP_STARTS if start in lowered)
+    present = set(_DROP_START.findall(page.lower()))  # one scan ("<" is its literal prefix), not one per tag
+    return ",".join(tag for tag in DROP_TAGS if tag.encode() in present)
 
 
 @lru_cache(maxsize=4096)
@@ -236,21 +236,29 @@ def _main_content(doc):
     """The smallest BODY_CANDIDATES block that holds BODY_SHARE of the page's non-link Chinese text: the report body.
 
     A block's count never exceeds its parent's (nor its text's length), so the walk (document order) descends only
-    into blocks with at least the limit: the blocks below the others cannot qualify."""
+    into blocks with at least the limit: the blocks below the others cannot qualify. A block's children are read
+    only while those not yet read can still reach the limit (their text is what is left of the block's); and when
+    the body holds no link, no block does."""
     body = doc.body if doc.body is not None else doc.root  # a <frameset> page has no body
-    best_han = _han(body)
-    limit = BODY_SHARE * (best_han - _link_han(body))
+    body_text = body.text()
+    best_han = count_han(body_text)
+    has_links = body.css_first("a") is not None
+    limit = BODY_SHARE * (best_han - (_link_han(body) if has_links else 0))
     best = body
-    stack = [(body, best_han)]
+    stack = [(body, best_han, len(body_text))]
     while stack:
-        el, han = stack.pop()
-        if el.tag in BODY_CANDIDATES and han < best_han and han - _link_han(el) >= limit:
+        el, han, length = stack.pop()
+        if el.tag in BODY_CANDIDATES and han < best_han and han - (_link_han(el) if has_links else 0) >= limit:
             best, best_han = el, han
         children = []
+        left = length  # characters in the children not read yet (and in el's own text nodes)
         for child in el.iter():
+            if left < limit:
+                break
             text = child.text()
+            left -= len(text)
             if len(text) >= limit and (child_han := count_han(text)) >= limit:
-                children.append((child, child_han))
+                children.append((child, child_han, len(text)))
         stack.extend(reversed(children))
     return best
 
