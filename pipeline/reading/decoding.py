@@ -78,9 +78,23 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
 
 
+#: the same characters in UTF-8: the control bytes, and the lead bytes of U+E000–U+F8FF (EE xx xx, EF 80–A3 xx)
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20)])
+_PRIVATE_USE_EF = re.compile(rb"\xef[\x80-\xa3]")
+
+
 def _control_share(text: str) -> float:
     sample = text[:20000]
+    if not _may_hold_control(sample):  # most texts: the regex would visit every character to count none
+        return 0.0
     return _CONTROL.subn("", sample)[1] / max(len(sample), 1)
+
+
+def _may_hold_control(sample: str) -> bool:
+    """Whether `sample` holds a _CONTROL character, tested on its UTF-8 bytes by C byte searches."""
+    utf8 = sample.encode("utf-8", "surrogatepass")
+    return (len(utf8.translate(None, _CONTROL_BYTES)) != len(utf8) or b"\xee" in utf8
+            or _PRIVATE_USE_EF.search(utf8) is not None)
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)

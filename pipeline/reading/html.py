@@ -20,7 +20,7 @@ a page with fewer tags cannot nest deep enough to be slow and is read whole at a
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from lxml import etree
@@ -61,10 +61,11 @@ _PUBLISHER_CELL = re.compile(r"^(?:" + "|".join(PUBLISHER_LABELS) + r")\s*[:：]
 _PUBLISHER_END = re.compile(r"\s|(?:索引号|发布日期|成文日期|发文字号|主题分类|文号)")
 _LABEL = re.compile("|".join(PUBLISHER_LABELS))
 _PUBLISHER_ELEMENTS = ",".join(PUBLISHER_TAGS)
-_DROPPED = ",".join(DROP_TAGS)
+_DROP_START = re.compile(b"<(" + b"|".join(tag.encode() for tag in DROP_TAGS) + b")")
 _BLOCKS = ",".join(BLOCK_TAGS)
 _CELL_BREAK_ELEMENTS = ",".join(CELL_BREAKS)
-_SPANNING_CELLS = "td[rowspan],td[colspan],th[rowspan],th[colspan]"
+#: elements with a span attribute (those that are cells are kept)
+_SPANNING = "[rowspan],[colspan]"
 _CELL_TAG_IDS = frozenset(LexborHTMLParser("<table><tr><td></td><th></th></tr></table>").css_first(tag).tag_id
                           for tag in ("td", "th"))
 # a cell's serialization (lexbor writes & < > and U+00A0 of text as entities) → its text, for the few cells whose
@@ -85,9 +86,10 @@ def html_to_text_and_meta(data: bytes) -> tuple[str, str, dict[str, str]]:
         _check_nesting(utf8)
     doc = LexborHTMLParser(utf8)
     meta = page_metadata(doc)
-    _drop_chrome(doc)
+    _drop_chrome(doc, utf8)
     title = _page_title(doc)
-    body = re.sub(r" *\n[ \n]*\n", "\n\n", _content_text(_main_content(doc)))
+    body = _content_text(_main_content(doc))
+    # lines stripped (a line of whitespace emptied), then runs of empty lines cut to one
     lines = [line.strip(" \u00a0\u3000") if line.strip() else "" for line in body.split("\n")]
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n ")
     if title and title.strip() not in body[:300]:
@@ -188,17 +190,33 @@ def _label_holders(labels: tuple[str, ...]) -> str:
     return ",".join(f':lexbor-contains("{label}")' for label in labels)
 
 
-def _drop_chrome(doc) -> None:
+def _drop_chrome(doc, page: bytes) -> None:
     """Drop DROP_TAGS, and blocks whose class or id names site chrome (CHROME_HINT) unless they hold a table or
-    much text (in document order: dropping a block changes what its ancestors hold)."""
-    for el in doc.css(_DROPPED):
-        el.decompose()
+    much text (in document order: dropping a block changes what its ancestors hold). `page` is the parsed bytes."""
+    if dropped := _dropped_selector(page):
+        for el in doc.css(dropped):
+            el.decompose()
     for el in doc.css("[class],[id]"):
-        id_ = el.id
-        if not (CHROME_HINT.search(el.attrs.sget("class")) or (id_ and CHROME_HINT.search(id_))):
+        attributes = el.attributes
+        if not _names_chrome(attributes.get("class"), attributes.get("id")):
             continue
         if el.parent is not None and el.css_first("table") is None and _han(el) < CHROME_MAX_HAN:
             el.decompose()  # an element inside a dropped one has no parent any more: skipped above
+
+
+def _dropped_selector(page: bytes) -> str:
+    """The selector of the DROP_TAGS whose start tag the page's bytes may hold ("" when none).
+
+    The parser makes such an element only from its own start tag ("<script", any case), so a tag whose name never
+    follows a "<" has no element: one CSS query over the tags present is much cheaper than over all fourteen."""
+    present = set(_DROP_START.findall(page.lower()))  # one scan ("<" is its literal prefix), not one per tag
+    return ",".join(tag for tag in DROP_TAGS if tag.encode() in present)
+
+
+@lru_cache(maxsize=4096)
+def _names_chrome(class_: str | None, id_: str | None) -> bool:
+    """Whether a class or id value names site chrome (a page repeats a few values on hundreds of elements)."""
+    return bool((class_ and CHROME_HINT.search(class_)) or (id_ and CHROME_HINT.search(id_)))
 
 
 def _page_title(doc) -> str | None:
@@ -218,21 +236,29 @@ def _main_content(doc):
     """The smallest BODY_CANDIDATES block that holds BODY_SHARE of the page's non-link Chinese text: the report body.
 
     A block's count never exceeds its parent's (nor its text's length), so the walk (document order) descends only
-    into blocks with at least the limit: the blocks below the others cannot qualify."""
+    into blocks with at least the limit: the blocks below the others cannot qualify. A block's children are read
+    only while those not yet read can still reach the limit (their text is what is left of the block's); and when
+    the body holds no link, no block does."""
     body = doc.body if doc.body is not None else doc.root  # a <frameset> page has no body
-    best_han = _han(body)
-    limit = BODY_SHARE * (best_han - _link_han(body))
+    body_text = body.text()
+    best_han = count_han(body_text)
+    has_links = body.css_first("a") is not None
+    limit = BODY_SHARE * (best_han - (_link_han(body) if has_links else 0))
     best = body
-    stack = [(body, best_han)]
+    stack = [(body, best_han, len(body_text))]
     while stack:
-        el, han = stack.pop()
-        if el.tag in BODY_CANDIDATES and han < best_han and han - _link_han(el) >= limit:
+        el, han, length = stack.pop()
+        if el.tag in BODY_CANDIDATES and han < best_han and han - (_link_han(el) if has_links else 0) >= limit:
             best, best_han = el, han
         children = []
+        left = length  # characters in the children not read yet (and in el's own text nodes)
         for child in el.iter():
+            if left < limit:
+                break
             text = child.text()
+            left -= len(text)
             if len(text) >= limit and (child_han := count_han(text)) >= limit:
-                children.append((child, child_han))
+                children.append((child, child_han, len(text)))
         stack.extend(reversed(children))
     return best
 
@@ -279,42 +305,16 @@ def _expand_table(table, holds_tables: bool = True) -> list[list[str]]:
     """The table's rows as cell lists, rowspan/colspan expanded (the spanned text repeated in each covered cell).
 
     Rows are the table's own <tr> (not those of a table inside one of its cells), in document order;
-    `holds_tables=False` says that no table sits inside this one."""
+    `holds_tables=False` says that no table sits inside this one. Most rows hold no spanning cell: they are read
+    as a list of cell texts, and only a row that holds one looks at each cell's identity."""
     rows = table.css("tr")
     if holds_tables and table.css_first("table") is not None:
         rows = [tr for tr in rows if _owning_table(tr) == table.mem_id]
-    spanning = {cell.mem_id for cell in table.css(_SPANNING_CELLS)}
-    grid: list[list[str | None]] = []  # rows of cells; None: a position no cell covers (yet)
-    for r, tr in enumerate(rows):
-        if len(grid) <= r:
-            grid.append([])
-        row = grid[r]
-        c = 0
-        for cell in tr.iter():
-            if cell.tag_id not in _CELL_TAG_IDS:
-                continue
-            while c < len(row) and row[c] is not None:  # covered by a span from above or from the left
-                c += 1
-            text = cell.text(separator="\x00")
-            text = " ".join(text.split()) if "\x00" not in text else _cell_text(cell, text)
-            if not spanning or cell.mem_id not in spanning:  # most cells
-                if c < len(row):
-                    row[c] = text
-                else:
-                    row.append(text)
-                c += 1
-                continue
-            rowspan, colspan = _span(cell.attrs.get("rowspan")), _span(cell.attrs.get("colspan"))
-            for spanned in range(r, r + rowspan):
-                while len(grid) <= spanned:
-                    grid.append([])
-                target = grid[spanned]
-                if len(target) < c + colspan:
-                    target.extend([None] * (c + colspan - len(target)))
-                for k in range(c, c + colspan):
-                    if target[k] is None:  # the first cell to cover a position keeps it
-                        target[k] = text
-            c += colspan
+    spanning = [cell for cell in table.css(_SPANNING) if cell.tag_id in _CELL_TAG_IDS]
+    if not spanning:  # no position is covered twice: every row is its cells' texts
+        grid: list[list[str | None]] = [_row_texts(tr) for tr in rows]
+    else:
+        grid = _spanned_grid(rows, spanning)
     while grid and all(text is None for text in grid[-1]):
         grid.pop()
     if not grid:
@@ -323,13 +323,75 @@ def _expand_table(table, holds_tables: bool = True) -> list[list[str]]:
     return [["" if text is None else text for text in row] + [""] * (n_cols - len(row)) for row in grid]
 
 
+def _row_texts(tr) -> list[str]:
+    """The texts of a row's cells (its <td>/<th> children), whitespace folded (`_cell_text`, inlined: per cell)."""
+    return [" ".join(text.split()) if "\x00" not in (text := cell.text(separator="\x00"))
+            else _fragments_text(cell, text) for cell in tr.iter() if cell.tag_id in _CELL_TAG_IDS]
+
+
+def _spanned_grid(rows: list, spanning: list) -> list[list[str | None]]:
+    """The rows' cells placed on a grid (None: a position no cell covers), each spanning cell repeated over the
+    positions it covers; the first cell to cover a position keeps it."""
+    spanning_ids = {cell.mem_id for cell in spanning}
+    rows_spanning = {parent.mem_id for cell in spanning if (parent := cell.parent) is not None}
+    grid: list[list[str | None]] = []
+    for r, tr in enumerate(rows):
+        if len(grid) <= r:
+            grid.append([])
+        row = grid[r]
+        if tr.mem_id not in rows_spanning:  # no spanning cell here: fill the positions no span from above covers
+            c = 0
+            for text in _row_texts(tr):
+                while c < len(row) and row[c] is not None:
+                    c += 1
+                if c < len(row):
+                    row[c] = text
+                else:
+                    row.append(text)
+                c += 1
+            continue
+        c = 0
+        for cell in tr.iter():
+            if cell.tag_id not in _CELL_TAG_IDS:
+                continue
+            while c < len(row) and row[c] is not None:  # covered by a span from above or from the left
+                c += 1
+            text = _cell_text(cell)
+            if cell.mem_id not in spanning_ids:
+                if c < len(row):
+                    row[c] = text
+                else:
+                    row.append(text)
+                c += 1
+                continue
+            attributes = cell.attributes
+            rowspan, colspan = _span(attributes.get("rowspan")), _span(attributes.get("colspan"))
+            for spanned in range(r, r + rowspan):
+                while len(grid) <= spanned:
+                    grid.append([])
+                target = grid[spanned]
+                if len(target) < c + colspan:
+                    target.extend([None] * (c + colspan - len(target)))
+                for k in range(c, c + colspan):
+                    if target[k] is None:
+                        target[k] = text
+            c += colspan
+    return grid
+
+
 def _owning_table(node) -> int | None:
     while node is not None and node.tag != "table":
         node = node.parent
     return node.mem_id if node is not None else None
 
 
-def _cell_text(cell, fragments: str) -> str:
+def _cell_text(cell) -> str:
+    """The cell's text, whitespace folded (one text node: most cells)."""
+    text = cell.text(separator="\x00")
+    return " ".join(text.split()) if "\x00" not in text else _fragments_text(cell, text)
+
+
+def _fragments_text(cell, fragments: str) -> str:
     """The text of a cell of several text nodes (`fragments`: separated by NUL, which lexbor's parser never leaves
     in a text), whitespace folded, with a space where a CELL_BREAKS element starts or ends.
 
