@@ -329,6 +329,17 @@ def _row_texts(tr) -> list[str]:
             else _fragments_text(cell, text) for cell in tr.iter() if cell.tag_id in _CELL_TAG_IDS]
 
 
+def _place(row: list[str | None], c: int, text: str) -> int:
+    """Put `text` at the first position from `c` on that no span covers; return the position after it."""
+    while c < len(row) and row[c] is not None:
+        c += 1
+    if c < len(row):
+        row[c] = text
+    else:
+        row.append(text)
+    return c + 1
+
+
 def _spanned_grid(rows: list, spanning: list) -> list[list[str | None]]:
     """The rows' cells placed on a grid (None: a position no cell covers), each spanning cell repeated over the
     positions it covers; the first cell to cover a position keeps it."""
@@ -342,13 +353,7 @@ def _spanned_grid(rows: list, spanning: list) -> list[list[str | None]]:
         if tr.mem_id not in rows_spanning:  # no spanning cell here: fill the positions no span from above covers
             c = 0
             for text in _row_texts(tr):
-                while c < len(row) and row[c] is not None:
-                    c += 1
-                if c < len(row):
-                    row[c] = text
-                else:
-                    row.append(text)
-                c += 1
+                c = _place(row, c, text)
             continue
         c = 0
         for cell in tr.iter():
@@ -358,11 +363,7 @@ def _spanned_grid(rows: list, spanning: list) -> list[list[str | None]]:
                 c += 1
             text = _cell_text(cell)
             if cell.mem_id not in spanning_ids:
-                if c < len(row):
-                    row[c] = text
-                else:
-                    row.append(text)
-                c += 1
+                c = _place(row, c, text)
                 continue
             attributes = cell.attributes
             rowspan, colspan = _span(attributes.get("rowspan")), _span(attributes.get("colspan"))
