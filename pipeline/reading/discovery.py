@@ -20,7 +20,6 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,41 +157,22 @@ def discover_raw_files(raw_dir: Path, entries: Iterable[Entry] | None = None, kn
     `entries`: the folder's walk, when the caller has it already (the overrides read the same walk).
     `known`: size, modification time and hash of each file as the last run saw it; a file whose size and
     modification time (nanoseconds) are unchanged is not read and hashed again, as git and rsync do, so a
-    nightly run over an unchanged national corpus costs a stat per file, not a read of every byte. The others
-    are read and hashed on one thread per core (reading and hashlib release the GIL): planning runs before the
-    workers start, so the cores are free."""
+    nightly run over an unchanged national corpus costs a stat per file, not a read of every byte."""
     known = known or {}
     files = []
-    to_hash: list[tuple[Entry, os.stat_result]] = []
     for entry in walk_raw_folder(raw_dir) if entries is None else entries:
         if entry.error:
             files.append(failed_entry(entry.path, entry.source_path, entry.error))
         elif is_report_candidate(entry):
             try:
                 st = os.stat(entry.path)
+                seen = known.get(entry.source_path)
+                if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
+                    digest = seen[2]
+                else:
+                    digest = hashlib.sha256(entry.path.read_bytes()).hexdigest()
             except OSError as exc:
                 files.append(failed_entry(entry.path, entry.source_path, f"cannot be read ({exc.strerror})"))
                 continue
-            seen = known.get(entry.source_path)
-            if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
-                files.append(RawFile(entry.path, entry.source_path, seen[2], size=st.st_size,
-                                     mtime_ns=st.st_mtime_ns))
-            else:
-                to_hash.append((entry, st))
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        for (entry, st), digest in zip(to_hash, pool.map(_sha256_or_error, (e.path for e, _ in to_hash)),
-                                       strict=True):
-            if isinstance(digest, OSError):
-                files.append(failed_entry(entry.path, entry.source_path, f"cannot be read ({digest.strerror})"))
-            else:
-                files.append(RawFile(entry.path, entry.source_path, digest, size=st.st_size,
-                                     mtime_ns=st.st_mtime_ns))
+            files.append(RawFile(entry.path, entry.source_path, digest, size=st.st_size, mtime_ns=st.st_mtime_ns))
     return sorted(files, key=lambda f: f.source_path)
-
-
-def _sha256_or_error(path: Path) -> str | OSError:
-    """The hex SHA-256 of the file's bytes, or the error reading them."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        return exc
