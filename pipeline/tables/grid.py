@@ -71,6 +71,7 @@ def _is_cell_line(line: str) -> bool:
 
 
 def _split_pipes(line: str) -> tuple[tuple[str, ...], str]:
+    """The cells and layout (pipe / markdown) of a line with `|` that no run of such lines holds (_run_rows)."""
     parts = line.split("|")
     layout = "markdown" if line.startswith("|") else "pipe"
     if line.startswith("|"):
