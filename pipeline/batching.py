@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.ingest import (
@@ -35,6 +36,8 @@ from pipeline.ingest import (
 OnBatch = Callable[[BatchSummary], None]
 #: the workers' gc thresholds (generation 0 after this many new objects; the defaults are 700, 10, 10)
 WORKER_GC_THRESHOLDS = (10_000, 20, 20)
+#: polars' threads per worker: the workers already keep every core busy
+WORKER_POLARS_THREADS = "1"
 
 
 def _init_worker(parent: int) -> None:
@@ -60,9 +63,24 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker, initargs=(os.getpid(),))
+@contextmanager
+def _pool(workers: int):
+    """A pool of `workers` spawned worker processes, each running polars on WORKER_POLARS_THREADS thread(s).
+
+    One worker per core already keeps every core busy; a polars thread pool per worker (a thread per core) only
+    adds threads that compete with the other workers and spin while they wait. polars sizes its pool once, at
+    import, from POLARS_MAX_THREADS, so the variable is set while the workers are spawned (processes start on
+    demand, at submit) and restored after; this process's polars has its pool already. A value the user set is
+    kept."""
+    previous = os.environ.get("POLARS_MAX_THREADS")
+    os.environ["POLARS_MAX_THREADS"] = previous or WORKER_POLARS_THREADS
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_init_worker, initargs=(os.getpid(),)) as pool:
+            yield pool
+    finally:
+        if previous is None:
+            os.environ.pop("POLARS_MAX_THREADS", None)
 
 
 def _retry_alone(job: Job, out_dir: Path, in_process: bool) -> BatchSummary:

@@ -5,10 +5,11 @@
 For each size, a corpus is generated (scripts/generate_corpus.py: every layout, both templates, issuers × years)
 and the whole pipeline runs on it in a fresh child process (`run_pipeline` into a new warehouse, which prints its
 RunResult as JSON), while this process samples VmRSS of the child and all its descendants (the reading workers)
-every 0.1 s and keeps the largest sum. Per size it prints wall time, reports/s, peak RSS of the process tree and
-the seconds per stage (plan/publish are wall time; read/extract/validate/write are summed over the batches, so
-CPU seconds over both workers). The child also times the floor, after the job: reading and decoding the same files,
-nothing else; the wall time reported is the child's whole life (start, imports, the job) minus that floor.
+every 0.1 s and keeps the largest sum. Per size it prints wall time, reports/s, the CPU seconds (user + system) of
+the whole process tree, peak RSS of the tree and the seconds per stage (plan/publish are wall time;
+read/extract/validate/write are summed over the batches, so CPU seconds over both workers). The child also times
+the floor, after the job: reading and decoding the same files, nothing else; the wall time and CPU reported are the
+child's whole life (start, imports, the job) minus that floor.
 
 At the largest size of at least 10,000 it also runs the job again on the unchanged folder, and again after 1 % of
 the files changed (0.25 % each added, edited, deleted and renamed). With sizes 1,000 and 4,000 it prints issue
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -107,6 +109,7 @@ def run_child(raw: Path, warehouse: Path, floor: bool = False) -> dict:
     """Run the pipeline in a fresh process; return its JSON plus wall time and peak RSS (MB) of its tree."""
     cmd = [sys.executable, __file__, "--child", str(raw), str(warehouse)] + (["--floor"] if floor else [])
     t0 = time.perf_counter()
+    cpu0 = _children_cpu()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
     stop = threading.Event()
@@ -126,8 +129,15 @@ def run_child(raw: Path, warehouse: Path, floor: bool = False) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"the pipeline failed on {raw}:\n{err[-3000:]}")
     result = json.loads(out.strip().splitlines()[-1])
-    result.update(wall=wall - result.get("floor_seconds", 0.0), peak_mb=peak / 1024)  # the floor is not the job
+    floor = result.get("floor_seconds", 0.0)  # the floor is not the job
+    result.update(wall=wall - floor, cpu=_children_cpu() - cpu0 - floor, peak_mb=peak / 1024)
     return result
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of the finished children and all their waited-for descendants (the workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def churn(raw: Path, n: int, seed: int, share: float = 0.0025) -> dict[str, int]:
@@ -163,7 +173,8 @@ def corpus(work: Path, n: int, seed: int) -> Path:
 
 def row(label: str, n: int, r: dict) -> str:
     stages = " | ".join(f"{r['stages'].get(s, 0):.1f}" for s in STAGES)
-    return (f"| {label} | {n:,} | {r['wall']:.1f} | {n / r['wall']:.0f} | {r['peak_mb']:.0f} | {stages} |")
+    return (f"| {label} | {n:,} | {r['wall']:.1f} | {n / r['wall']:.0f} | {r['cpu']:.1f} | {r['peak_mb']:.0f} "
+            f"| {stages} |")
 
 
 def main() -> None:
@@ -183,11 +194,13 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="ogi-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()[0]:.1f}, corpora in {work}\n")
-    print("| run | reports | wall s | reports/s | peak RSS MB (tree) | " + " | ".join(f"{s} s" for s in STAGES) + " |")
-    print("|---|---:|---:|---:|---:|" + "---:|" * len(STAGES))
+    print("| run | reports | wall s | reports/s | CPU s (tree) | peak RSS MB (tree) | "
+          + " | ".join(f"{s} s" for s in STAGES) + " |")
+    print("|---|---:|---:|---:|---:|---:|" + "---:|" * len(STAGES))
     first: dict[int, dict] = {}
     big = max((n for n in sizes if n >= 10_000), default=None)
     marginals: list[float] = []
+    cpu_per_report: list[float] = []
     try:
         for attempt in range(max(1, args.repeat)):
             for n in sizes if attempt == 0 else (1000, 4000):
@@ -207,6 +220,7 @@ def main() -> None:
                     (raw.parent / "complete").unlink(missing_ok=True)  # the folder is no longer the generated one
             if 1000 in first and 4000 in first:
                 marginals.append(3000 / (first[4000]["wall"] - first[1000]["wall"]))
+                cpu_per_report.append((first[4000]["cpu"] - first[1000]["cpu"]) / 3000 * 1000)
         print()
         for n, r in first.items():
             print(f"floor at {n:,}: read + decode {r['floor_seconds']:.2f} s ({n / r['floor_seconds']:,.0f} files/s); "
@@ -219,6 +233,8 @@ def main() -> None:
             if len(marginals) > 1:
                 print("marginal rates of the " + str(len(marginals)) + " pairs: "
                       + ", ".join(f"{m:,.0f}" for m in marginals) + f"; median {statistics.median(marginals):,.0f}")
+            print("marginal CPU of the process tree, ms per report: "
+                  + ", ".join(f"{c:.2f}" for c in cpu_per_report) + f"; median {statistics.median(cpu_per_report):.2f}")
     finally:
         if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)
