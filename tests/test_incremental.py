@@ -17,7 +17,7 @@ import pytest
 
 import pipeline.ingest as ingest
 import pipeline.plan as plan_module
-from pipeline.run import main, run_pipeline
+from pipeline.run import main, run_pipeline, tapered_batches
 from pipeline.warehouse.load import TABLE_ORDER
 from tests.conftest import CORPUS, SEEDS
 
@@ -262,3 +262,17 @@ def test_planning_reads_only_files_whose_size_or_time_changed(tmp_path, monkeypa
     result = run_pipeline(raw, wh)
     assert read == ["zone_2024.html"]  # hashed again, found unchanged: nothing to do
     assert not result.published and result.plan.unchanged == 8
+
+
+@pytest.mark.parametrize(("n", "size", "workers", "expected"), [
+    (4000, 500, 2, [500] * 6 + [125] * 8),  # the last round (2 × 500) cut four times finer per worker
+    (1000, 256, 2, [256] + [93] * 8),  # 744 after the last whole batch: 8 batches of 93
+    (513, 256, 2, [256, 256, 1]),  # one round per worker: today's batches
+    (300, 256, 2, [256, 44]),
+    (4000, 500, 1, [500] * 8),  # one worker: nothing to balance
+])
+def test_the_last_round_of_batches_is_cut_finer_so_workers_finish_together(n, size, workers, expected):
+    jobs = list(range(n))
+    cut = tapered_batches(jobs, size, workers)
+    assert [len(b) for b in cut] == expected
+    assert [j for b in cut for j in b] == jobs  # every job once, in order
