@@ -97,7 +97,7 @@ def _retry_alone(job: Job, out_dir: Path, in_process: bool) -> BatchSummary:
     except Exception as exc:
         sentence = crash_sentence(job.raw.source_path, "processing", exc)
     write_parts(failed_batch_tables(job, sentence), out_dir)
-    return BatchSummary(((job.raw.source_path, "failed"),))
+    return BatchSummary(((job.raw.source_path, "failed"),), parts_dir=out_dir)
 
 
 def run_batches(batches: list[list[Job]], parts_dir: Path, on_batch: OnBatch | None = None,
@@ -115,11 +115,13 @@ def run_batches(batches: list[list[Job]], parts_dir: Path, on_batch: OnBatch | N
     if in_process:
         for i, batch in enumerate(batches):
             try:
-                done(process_batch(batch, parts_dir / f"{i:06d}"))
+                summary = process_batch(batch, parts_dir / f"{i:06d}")
             except PartsWriteError:
                 raise
             except Exception:
                 failed.append((i, batch))
+                continue
+            done(summary)  # outside the try: an error of the caller's (loading the batch) is not the batch's
     else:
         with _pool(workers) as pool:
             running: dict[Future, tuple[int, list[Job]]] = {}
@@ -132,7 +134,7 @@ def run_batches(batches: list[list[Job]], parts_dir: Path, on_batch: OnBatch | N
                 for future in finished:
                     i, batch = running.pop(future)
                     try:
-                        done(future.result())
+                        summary = future.result()
                     except PartsWriteError:
                         raise
                     except BrokenProcessPool:
@@ -144,6 +146,8 @@ def run_batches(batches: list[list[Job]], parts_dir: Path, on_batch: OnBatch | N
                         break
                     except Exception:
                         failed.append((i, batch))
+                    else:
+                        done(summary)  # an error of the caller's (loading the batch) is not the batch's
     for i, batch in failed:
         shutil.rmtree(parts_dir / f"{i:06d}", ignore_errors=True)  # whatever part of it was written
         for k, job in enumerate(batch):

@@ -93,6 +93,7 @@ class BatchSummary:
 
     statuses: tuple[tuple[str, str], ...]
     seconds: tuple[tuple[str, float], ...] = ()
+    parts_dir: Path | None = None  # where its Parquet parts are, for loading as soon as it is done
 
 
 class PartsWriteError(RuntimeError):
@@ -354,4 +355,5 @@ def process_batch(jobs: list[Job], out_dir: Path) -> BatchSummary:
     write_parts(tables, out_dir)
     timings["write"] = time.perf_counter() - t0
     reports = tables["reports"]
-    return BatchSummary(tuple(zip(reports["source_path"], reports["status"], strict=True)), tuple(timings.items()))
+    return BatchSummary(tuple(zip(reports["source_path"], reports["status"], strict=True)), tuple(timings.items()),
+                        out_dir)

@@ -27,10 +27,9 @@ from pipeline.batching import run_batches
 from pipeline.ingest import BatchSummary, Job, PartsWriteError
 from pipeline.plan import RunPlan, batches, plan_run
 from pipeline.warehouse.load import (
-    Changes,
+    Staging,
     WarehouseBusy,
     connect,
-    publish,
     published_state,
     read_tables,
     remove_leftovers,
@@ -106,21 +105,25 @@ def run_pipeline(raw_dir: Path, warehouse: Path, progress=None, workers: int | N
     parts_dir = warehouse.with_name(f"{warehouse.name}.{os.getpid()}.parts")
     shutil.rmtree(parts_dir, ignore_errors=True)
     done = 0
-
-    def on_batch(summary: BatchSummary) -> None:
-        nonlocal done
-        done += len(summary.statuses)
-        statuses.update(status for _, status in summary.statuses)
-        stage_seconds.update(dict(summary.seconds))
-        if progress:
-            progress(done, len(plan.todo), summary.statuses[-1][0])
-
     try:
-        size = batch_size or batch_size_for(len(plan.todo), workers)
-        run_batches(tapered_batches(plan.todo, size, workers), parts_dir, on_batch, workers)
-        changes = Changes(parts_dir, plan.gone, plan.renames, plan.full_rebuild)
-        t_publish = time.perf_counter()
-        counts = publish(warehouse, changes)
+        with Staging(warehouse, plan.full_rebuild) as staging:
+
+            def on_batch(summary: BatchSummary) -> None:
+                """Count the batch, and load it into the staging file while the workers go on with the next."""
+                nonlocal done
+                done += len(summary.statuses)
+                statuses.update(status for _, status in summary.statuses)
+                stage_seconds.update(dict(summary.seconds))
+                t_load = time.perf_counter()
+                staging.load([summary.parts_dir])
+                stage_seconds["load"] += time.perf_counter() - t_load
+                if progress:
+                    progress(done, len(plan.todo), summary.statuses[-1][0])
+
+            size = batch_size or batch_size_for(len(plan.todo), workers)
+            run_batches(tapered_batches(plan.todo, size, workers), parts_dir, on_batch, workers)
+            t_publish = time.perf_counter()
+            counts = staging.publish(plan.gone, plan.renames)
         write_quality_report(warehouse)  # quality.html next to the warehouse
         stage_seconds["publish"] = time.perf_counter() - t_publish
     finally:

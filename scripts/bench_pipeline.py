@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 import generate_corpus  # noqa: E402
 
-STAGES = ("plan", "read", "extract", "validate", "write", "publish")
+STAGES = ("plan", "read", "extract", "validate", "write", "load", "publish")
 CHURN_KINDS = ("added", "edited", "deleted", "renamed")
 
 

@@ -18,7 +18,7 @@ import pytest
 import pipeline.ingest as ingest
 import pipeline.plan as plan_module
 from pipeline.run import main, run_pipeline, tapered_batches
-from pipeline.warehouse.load import TABLE_ORDER
+from pipeline.warehouse.load import TABLE_ORDER, Staging
 from tests.conftest import CORPUS, SEEDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,6 +166,45 @@ def test_a_batch_that_crashes_is_retried_report_by_report(tmp_path, monkeypatch)
     assert len(rows) == 8 and rows.pop("zone_2024.html") == "failed"
     assert "failed" not in rows.values()
     assert error.startswith("zone_2024.html: processing crashed (MemoryError")
+
+
+def test_batches_are_loaded_as_they_finish_and_a_load_error_stops_the_run_without_retries(tmp_path, monkeypatch,
+                                                                                           capsys):
+    raw = raw_folder(tmp_path)
+    wh = tmp_path / "ogi.duckdb"
+    loaded: list[int] = []
+    real_load = Staging.load
+
+    def counting_load(self, dirs):
+        dirs = list(dirs)
+        loaded.append(len(dirs))
+        return real_load(self, dirs)
+
+    monkeypatch.setattr(Staging, "load", counting_load)
+    result = run_pipeline(raw, wh, batch_size=3, workers=1)
+    assert loaded == [1, 1, 1] and result.row_counts["reports"] == 8  # 8 reports in batches of 3, one load each
+    assert snapshot(wh) != {}
+
+    edited = raw / "001_a1987c7275b215ef.txt"
+    edited.write_bytes(edited.read_bytes() + b"\n")
+    batches_run: list[int] = []
+    real_batch = ingest.batch_tables
+
+    def counting_batch(jobs, timings=None):
+        batches_run.append(len(jobs))
+        return real_batch(jobs, timings)
+
+    def failing_load(self, dirs):
+        raise duckdb.IOException("IO Error: No space left on device")
+
+    monkeypatch.setattr(ingest, "batch_tables", counting_batch)
+    monkeypatch.setattr(Staging, "load", failing_load)
+    before = snapshot(wh)
+    assert main(["--raw", str(raw), "--warehouse", str(wh), "--quiet"]) == 1
+    assert batches_run == [1]  # the batch was not retried report by report: the error was the warehouse's
+    assert "could not be written (IO Error: No space left on device)" in capsys.readouterr().err
+    assert snapshot(wh) == before
+    assert [p.name for p in tmp_path.iterdir() if ".staging" in p.name or ".parts" in p.name] == []
 
 
 def _children(pid: int) -> set[int]:

@@ -161,8 +161,13 @@ def published_state(path: Path) -> tuple[pl.DataFrame | None, list[str]]:
 
 # ---------------------------------------------------------------- publishing
 
-def _parts(parts_dir: Path, table: str) -> list[str]:
-    return sorted(str(p) for p in parts_dir.rglob(f"{table}.parquet"))
+def batch_dirs(parts_dir: Path) -> list[Path]:
+    """The folders below parts_dir that hold a batch's Parquet parts, in order (a batch always has `reports`)."""
+    return sorted(p.parent for p in parts_dir.rglob("reports.parquet"))
+
+
+def _parts(dirs: Iterable[Path], table: str) -> list[str]:
+    return [str(f) for d in dirs if (f := d / f"{table}.parquet").exists()]
 
 
 def _id_list(con: duckdb.DuckDBPyConnection, name: str, ids: Iterable[str]) -> None:
@@ -172,79 +177,126 @@ def _id_list(con: duckdb.DuckDBPyConnection, name: str, ids: Iterable[str]) -> N
         con.execute(f"INSERT INTO {name} SELECT unnest(?::VARCHAR[])", [ids])
 
 
-def _apply(con: duckdb.DuckDBPyConnection, changes: Changes) -> None:
-    for table in TABLE_ORDER:
-        con.execute(table_ddl(table))
-    new_reports = _parts(changes.parts_dir, "reports")
-    _id_list(con, "gone", changes.gone)
-    if new_reports:
-        con.execute("INSERT INTO gone SELECT report_id FROM read_parquet(?)", [new_reports])
-    # issuers whose cross-year comparisons may change: those of removed and of new reports
-    con.execute("""CREATE OR REPLACE TEMP TABLE touched_keys AS
-                   SELECT DISTINCT issuer_key FROM reports WHERE report_id IN (SELECT report_id FROM gone)""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE kept_ingested_at AS
-                   SELECT report_id, ingested_at FROM reports WHERE report_id IN (SELECT report_id FROM gone)""")
-    for table in reversed(TABLE_ORDER):
-        con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM gone)")
-    for table in TABLE_ORDER:
-        files = _parts(changes.parts_dir, table)
-        if files:
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?)", [files])
-    # a report re-built with unchanged bytes (new code or override) keeps the time it was first ingested
-    con.execute("""UPDATE reports SET ingested_at = k.ingested_at FROM kept_ingested_at k
-                   WHERE reports.report_id = k.report_id""")
-    if changes.renames:
-        con.execute("CREATE OR REPLACE TEMP TABLE renamed (report_id VARCHAR, source_path VARCHAR)")
-        con.execute("INSERT INTO renamed SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
-                    [list(changes.renames), list(changes.renames.values())])
-        for table in ("reports", "ingest_state"):
-            con.execute(f"""UPDATE {table} SET source_path = r.source_path FROM renamed r
-                            WHERE {table}.report_id = r.report_id""")
-    if new_reports:
-        con.execute("INSERT INTO touched_keys SELECT DISTINCT issuer_key FROM read_parquet(?)", [new_reports])
-    con.execute("""DELETE FROM validation_issues WHERE starts_with(rule_id, 'cross_year.') AND report_id IN
-                   (SELECT report_id FROM reports WHERE issuer_key IN (SELECT issuer_key FROM touched_keys))""")
-    con.execute(f"INSERT INTO validation_issues BY NAME {cross_year_issues_sql('touched_keys')}")
-    con.execute("""UPDATE reports SET n_errors = c.e, n_warnings = c.w FROM (
-                       SELECT r.report_id,
-                              CAST(count(v.report_id) FILTER (WHERE v.severity = 'error') AS INTEGER) AS e,
-                              CAST(count(v.report_id) FILTER (WHERE v.severity = 'warning') AS INTEGER) AS w
-                       FROM reports r LEFT JOIN validation_issues v USING (report_id)
-                       GROUP BY r.report_id) c
-                   WHERE reports.report_id = c.report_id
-                     AND (reports.n_errors IS DISTINCT FROM c.e OR reports.n_warnings IS DISTINCT FROM c.w)""")
-    for ddl in view_ddl():
-        con.execute(ddl)
-    install_catalog(con)  # primary copies, code_labels, COMMENT ON every table, view and column
+class Staging:
+    """The next warehouse, built in a private file and swapped in whole: `ogi.duckdb.<pid>.staging`, a copy of the
+    published file (an empty one for a full rebuild), changed inside one transaction.
 
+        with Staging(path, full_rebuild) as staging:
+            staging.load(batch_dirs)            # as often as batches finish: the run loads each as it comes
+            counts = staging.publish(gone, renames)
 
-def publish(path: Path, changes: Changes) -> dict[str, int]:
-    """Apply `changes` to a copy of the published warehouse (an empty one for a full rebuild) and swap it in
-    atomically; return the row count of every table."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(f"{path.name}.{os.getpid()}.staging")
-    wal = staging.with_name(staging.name + ".wal")
-    for leftover in (staging, wal):
-        leftover.unlink(missing_ok=True)
-    try:
-        if path.exists() and not changes.full_rebuild:
-            shutil.copyfile(path, staging)
-        with connect(staging) as con:
+    The main job loads each batch as its worker finishes it, so DuckDB's loading overlaps the batches still
+    running instead of following them all. Leaving the block without `publish` (an error) deletes the file: the
+    published warehouse is never touched before the atomic `os.replace`."""
+
+    def __init__(self, path: Path, full_rebuild: bool) -> None:
+        self.path = path
+        self.full_rebuild = full_rebuild
+        self.file = path.with_name(f"{path.name}.{os.getpid()}.staging")
+        self.con: duckdb.DuckDBPyConnection | None = None
+
+    def __enter__(self) -> Staging:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._remove_file()
+        try:
+            if self.path.exists() and not self.full_rebuild:
+                shutil.copyfile(self.path, self.file)
+            self.con = con = duckdb.connect(str(self.file), config=STORAGE_CONFIG)
             # DuckDB would keep up to 80 % of the machine's memory as cache while loading a national corpus;
             # bounded, it writes through to the file instead, so memory does not grow with the corpus
             con.execute(f"SET memory_limit = '{PUBLISH_MEMORY_LIMIT}'")
             con.execute("SET preserve_insertion_order = false")
             con.execute("BEGIN TRANSACTION")
-            _apply(con, changes)
-            con.execute("COMMIT")
-            con.execute("CHECKPOINT")
-            counts = {t: con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLE_ORDER}
-        os.replace(staging, path)
-        _set_aside_stale_wal(path)  # a log of the file just replaced can only be stale now
-    finally:
-        staging.unlink(missing_ok=True)
-        wal.unlink(missing_ok=True)
-    return counts
+            for table in TABLE_ORDER:
+                con.execute(table_ddl(table))
+            # issuers whose cross-year comparisons may change (those of removed and of new reports), and the
+            # first ingestion time of reports re-built with unchanged bytes (new code or override)
+            con.execute("CREATE OR REPLACE TEMP TABLE touched_keys (issuer_key VARCHAR)")
+            con.execute("CREATE OR REPLACE TEMP TABLE kept_ingested_at AS "
+                        "SELECT report_id, ingested_at FROM reports LIMIT 0")
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        self._remove_file()
+
+    def _remove_file(self) -> None:
+        for file in (self.file, self.file.with_name(self.file.name + ".wal")):
+            file.unlink(missing_ok=True)
+
+    def load(self, dirs: Iterable[Path]) -> None:
+        """Insert the batches' parts; a report already in the warehouse (reprocessed) is replaced."""
+        dirs = list(dirs)
+        new_reports = _parts(dirs, "reports")
+        if not new_reports:
+            return
+        con = self.con
+        if not self.full_rebuild:  # an empty warehouse holds none of them (every report_id is one batch's)
+            con.execute("CREATE OR REPLACE TEMP TABLE replaced AS SELECT report_id, issuer_key, ingested_at "
+                        "FROM reports WHERE report_id IN (SELECT report_id FROM read_parquet(?))", [new_reports])
+            if con.sql("SELECT count(*) FROM replaced").fetchall()[0][0]:
+                con.execute("INSERT INTO touched_keys SELECT DISTINCT issuer_key FROM replaced")
+                con.execute("INSERT INTO kept_ingested_at SELECT report_id, ingested_at FROM replaced")
+                for table in reversed(TABLE_ORDER):
+                    con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM replaced)")
+        for table in TABLE_ORDER:
+            if files := _parts(dirs, table):
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?)", [files])
+        con.execute("INSERT INTO touched_keys SELECT DISTINCT issuer_key FROM read_parquet(?)", [new_reports])
+
+    def publish(self, gone: Iterable[str] = (), renames: dict[str, str] | None = None) -> dict[str, int]:
+        """Remove `gone` reports, apply `renames` (report_id → new source_path), re-run the cross-year rules of the
+        issuers touched, recount issues, commit, and swap the file in; return the row count of every table."""
+        con = self.con
+        _id_list(con, "gone", gone)
+        con.execute("""INSERT INTO touched_keys
+                       SELECT DISTINCT issuer_key FROM reports WHERE report_id IN (SELECT report_id FROM gone)""")
+        for table in reversed(TABLE_ORDER):
+            con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM gone)")
+        con.execute("""UPDATE reports SET ingested_at = k.ingested_at FROM kept_ingested_at k
+                       WHERE reports.report_id = k.report_id""")
+        if renames:
+            con.execute("CREATE OR REPLACE TEMP TABLE renamed (report_id VARCHAR, source_path VARCHAR)")
+            con.execute("INSERT INTO renamed SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+                        [list(renames), list(renames.values())])
+            for table in ("reports", "ingest_state"):
+                con.execute(f"""UPDATE {table} SET source_path = r.source_path FROM renamed r
+                                WHERE {table}.report_id = r.report_id""")
+        con.execute("""DELETE FROM validation_issues WHERE starts_with(rule_id, 'cross_year.') AND report_id IN
+                       (SELECT report_id FROM reports WHERE issuer_key IN (SELECT issuer_key FROM touched_keys))""")
+        con.execute(f"INSERT INTO validation_issues BY NAME {cross_year_issues_sql('touched_keys')}")
+        con.execute("""UPDATE reports SET n_errors = c.e, n_warnings = c.w FROM (
+                           SELECT r.report_id,
+                                  CAST(count(v.report_id) FILTER (WHERE v.severity = 'error') AS INTEGER) AS e,
+                                  CAST(count(v.report_id) FILTER (WHERE v.severity = 'warning') AS INTEGER) AS w
+                           FROM reports r LEFT JOIN validation_issues v USING (report_id)
+                           GROUP BY r.report_id) c
+                       WHERE reports.report_id = c.report_id
+                         AND (reports.n_errors IS DISTINCT FROM c.e OR reports.n_warnings IS DISTINCT FROM c.w)""")
+        for ddl in view_ddl():
+            con.execute(ddl)
+        install_catalog(con)  # primary copies, code_labels, COMMENT ON every table, view and column
+        con.execute("COMMIT")
+        con.execute("CHECKPOINT")
+        counts = {t: con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLE_ORDER}
+        con.close()
+        self.con = None
+        os.replace(self.file, self.path)
+        _set_aside_stale_wal(self.path)  # a log of the file just replaced can only be stale now
+        return counts
+
+
+def publish(path: Path, changes: Changes) -> dict[str, int]:
+    """Apply `changes` to a copy of the published warehouse (an empty one for a full rebuild) and swap it in
+    atomically; return the row count of every table."""
+    with Staging(path, changes.full_rebuild) as staging:
+        staging.load(batch_dirs(changes.parts_dir))
+        return staging.publish(changes.gone, changes.renames)
 
 
 def read_tables(path: Path, tables: Iterable[str] = TABLE_ORDER) -> dict[str, pl.DataFrame]:
