@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from pipeline.ingest import (
@@ -64,7 +64,7 @@ def _exit_with_parent(parent: int) -> None:
 
 
 @contextmanager
-def _pool(workers: int):
+def worker_pool(workers: int):
     """A pool of `workers` spawned worker processes, each running polars on WORKER_POLARS_THREADS thread(s).
 
     One worker per core already keeps every core busy; a polars thread pool per worker (a thread per core) only
@@ -88,7 +88,7 @@ def _retry_alone(job: Job, out_dir: Path, in_process: bool) -> BatchSummary:
     try:
         if in_process:
             return process_batch([job], out_dir)
-        with _pool(1) as pool:
+        with worker_pool(1) as pool:
             return pool.submit(process_batch, [job], out_dir).result()
     except PartsWriteError:
         raise
@@ -100,13 +100,32 @@ def _retry_alone(job: Job, out_dir: Path, in_process: bool) -> BatchSummary:
     return BatchSummary(((job.raw.source_path, "failed"),), parts_dir=out_dir)
 
 
+def runs_in_workers(n_jobs: int, workers: int | None = None) -> bool:
+    """Whether `run_batches` starts worker processes for n_jobs (below PARALLEL_MIN_FILES, starting them costs
+    more than it saves)."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    return workers > 1 and n_jobs >= PARALLEL_MIN_FILES
+
+
+def _warm_up() -> None:
+    """Nothing: a worker's first task, so that it is spawned and imports the pipeline before the batches come."""
+
+
+def start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
+    """Spawn the pool's workers now (the pool starts one per task submitted while none is idle): their ~1 s of
+    imports then overlaps whatever this process does before the first batch, such as planning."""
+    for _ in range(workers):
+        pool.submit(_warm_up)
+
+
 def run_batches(batches: list[list[Job]], parts_dir: Path, on_batch: OnBatch | None = None,
-                workers: int | None = None) -> None:
-    """Process every batch into `parts_dir/<batch number>/`, in parallel when the run is large enough."""
+                workers: int | None = None, pool: ProcessPoolExecutor | None = None) -> None:
+    """Process every batch into `parts_dir/<batch number>/`, in parallel when the run is large enough (on `pool`
+    when one is given, already started)."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
     n_jobs = sum(len(b) for b in batches)
     failed: list[tuple[int, list[Job]]] = []
-    in_process = workers <= 1 or n_jobs < PARALLEL_MIN_FILES
+    in_process = not runs_in_workers(n_jobs, workers)
 
     def done(summary: BatchSummary) -> None:
         if on_batch:
@@ -123,7 +142,7 @@ def run_batches(batches: list[list[Job]], parts_dir: Path, on_batch: OnBatch | N
                 continue
             done(summary)  # outside the try: an error of the caller's (loading the batch) is not the batch's
     else:
-        with _pool(workers) as pool:
+        with nullcontext(pool) if pool is not None else worker_pool(workers) as pool:
             running: dict[Future, tuple[int, list[Job]]] = {}
             queue = list(enumerate(batches))
             while queue or running:

@@ -11,6 +11,7 @@ the code changed, every file is processed once into a fresh warehouse (a full re
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,11 +42,16 @@ def fingerprint(jobs: list[Job]) -> str:
     return digest.hexdigest()[:16]
 
 
-def plan_run(raw_dir: Path, state: pl.DataFrame | None) -> RunPlan:
+def plan_run(raw_dir: Path, state: pl.DataFrame | None,
+             on_listed: Callable[[int, bool], None] | None = None) -> RunPlan:
+    """The plan; `on_listed(entries listed, whether every file is to be processed)` is called once the folder is
+    listed, before its files are hashed (the main job starts its workers then, when it will need them)."""
     entries = list(walk_raw_folder(raw_dir))  # listed once: the files and their overrides come from one walk
     version = code_version()
     known = _known_files(state) if state is not None and state.height and (state["code_version"] == version).all() \
         else None
+    if on_listed is not None:
+        on_listed(len(entries), known is None)
     jobs = plan_jobs(discover_raw_files(raw_dir, entries, known), raw_dir, entries)
     print_ = fingerprint(jobs)
     if state is None or state.height and (state["code_version"] != version).any():

@@ -15,6 +15,8 @@ import shutil
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +25,7 @@ import polars as pl
 from tqdm import tqdm
 
 from pipeline import config
-from pipeline.batching import run_batches
+from pipeline.batching import run_batches, runs_in_workers, start_workers, worker_pool
 from pipeline.ingest import BatchSummary, Job, PartsWriteError
 from pipeline.plan import RunPlan, batches, plan_run
 from pipeline.warehouse.load import (
@@ -95,13 +97,32 @@ def run_pipeline(raw_dir: Path, warehouse: Path, progress=None, workers: int | N
     notes = [f"removed leftover {p.name} of an interrupted run." for p in remove_leftovers(warehouse)]
     state, found = published_state(warehouse)
     notes += found
-    plan = plan_run(raw_dir, None if full else state)
+    with ExitStack() as early_workers:
+        pool: ProcessPoolExecutor | None = None
+
+        def start_workers_early(n_files: int, all_new: bool) -> None:
+            """A run that will process every file of a large folder starts its workers before hashing the files,
+            so that their imports (~1 s each) overlap the planning."""
+            nonlocal pool
+            if all_new and runs_in_workers(n_files, workers):
+                n_workers = workers or os.cpu_count() or 1
+                pool = early_workers.enter_context(worker_pool(n_workers))
+                start_workers(pool, n_workers)
+
+        plan = plan_run(raw_dir, None if full else state, start_workers_early)
+        stage_seconds: Counter = Counter(plan=time.perf_counter() - started)
+        if not plan.has_changes:
+            return RunResult(warehouse, plan, {}, time.perf_counter() - started, Counter(), stage_seconds, notes,
+                             published=False)
+        counts, statuses = _process_and_publish(plan, warehouse, stage_seconds, progress, workers, batch_size, pool)
+    return RunResult(warehouse, plan, counts, time.perf_counter() - started, statuses, stage_seconds, notes)
+
+
+def _process_and_publish(plan: RunPlan, warehouse: Path, stage_seconds: Counter, progress, workers: int | None,
+                         batch_size: int | None, pool: ProcessPoolExecutor | None) -> tuple[dict[str, int], Counter]:
+    """Process the plan's files in batches, loading each into the staging warehouse as it is done, then publish;
+    return the tables' row counts and the reports' statuses (`stage_seconds` receives the time per stage)."""
     statuses: Counter = Counter()
-    stage_seconds: Counter = Counter()
-    stage_seconds["plan"] = time.perf_counter() - started
-    if not plan.has_changes:
-        return RunResult(warehouse, plan, {}, time.perf_counter() - started, statuses, stage_seconds, notes,
-                         published=False)
     parts_dir = warehouse.with_name(f"{warehouse.name}.{os.getpid()}.parts")
     shutil.rmtree(parts_dir, ignore_errors=True)
     done = 0
@@ -121,14 +142,14 @@ def run_pipeline(raw_dir: Path, warehouse: Path, progress=None, workers: int | N
                     progress(done, len(plan.todo), summary.statuses[-1][0])
 
             size = batch_size or batch_size_for(len(plan.todo), workers)
-            run_batches(tapered_batches(plan.todo, size, workers), parts_dir, on_batch, workers)
+            run_batches(tapered_batches(plan.todo, size, workers), parts_dir, on_batch, workers, pool)
             t_publish = time.perf_counter()
             counts = staging.publish(plan.gone, plan.renames)
         write_quality_report(warehouse)  # quality.html next to the warehouse
         stage_seconds["publish"] = time.perf_counter() - t_publish
     finally:
         shutil.rmtree(parts_dir, ignore_errors=True)
-    return RunResult(warehouse, plan, counts, time.perf_counter() - started, statuses, stage_seconds, notes)
+    return counts, statuses
 
 
 def format_summary(result: RunResult) -> str:

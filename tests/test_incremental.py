@@ -17,6 +17,7 @@ import pytest
 
 import pipeline.ingest as ingest
 import pipeline.plan as plan_module
+import pipeline.run as run_module
 from pipeline.run import main, run_pipeline, tapered_batches
 from pipeline.warehouse.load import TABLE_ORDER, Staging
 from tests.conftest import CORPUS, SEEDS
@@ -205,6 +206,25 @@ def test_batches_are_loaded_as_they_finish_and_a_load_error_stops_the_run_withou
     assert "could not be written (IO Error: No space left on device)" in capsys.readouterr().err
     assert snapshot(wh) == before
     assert [p.name for p in tmp_path.iterdir() if ".staging" in p.name or ".parts" in p.name] == []
+
+
+def test_a_large_full_run_starts_its_workers_before_hashing_the_files_and_an_unchanged_one_starts_none(
+        tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for i in range(ingest.PARALLEL_MIN_FILES):  # enough files for worker processes
+        (raw / f"{i:04d}.txt").write_bytes(seeds[i % len(seeds)].read_bytes() + f"\n{i}\n".encode())
+    events: list[str] = []
+    real_start, real_discover = run_module.start_workers, plan_module.discover_raw_files
+    monkeypatch.setattr(run_module, "start_workers", lambda *a: (events.append("workers"), real_start(*a))[1])
+    monkeypatch.setattr(plan_module, "discover_raw_files",
+                        lambda *a, **k: (events.append("hashing"), real_discover(*a, **k))[1])
+    wh = tmp_path / "ogi.duckdb"
+    result = run_pipeline(raw, wh, workers=2)
+    assert events == ["workers", "hashing"] and result.row_counts["reports"] == ingest.PARALLEL_MIN_FILES
+    events.clear()
+    assert not run_pipeline(raw, wh, workers=2).published and events == ["hashing"]
 
 
 def _children(pid: int) -> set[int]:
