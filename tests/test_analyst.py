@@ -457,3 +457,10 @@ def test_quality_html_stays_bounded_on_a_national_warehouse(con, monkeypatch):
     clean = con.sql("SELECT count(*) FROM report_quality").fetchall()[0][0] - failing
     assert f"{failing - 1} more with findings and {clean - 1} more clean reports" in page
     assert page.count("<h2>") <= 3  # one detailed report, the clean list, nothing else
+
+
+@pytest.mark.parametrize("text", ['<script>alert("x")</script>', "A&B 'q' >", "&amp; already", "第一条（一）", "",
+                                  "\u00a0&#39;", "1 < 2 > 0"])
+def test_the_quality_page_escapes_exactly_as_html_escape(text):
+    assert quality_report._esc(text) == html.escape(text, quote=True)
+    assert quality_report._num(text) == html.escape(text)

@@ -16,7 +16,6 @@ lists the six applicant cells and the printed total, not the whole table.
 
 from __future__ import annotations
 
-import html
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,10 +69,14 @@ def quality_report_path(warehouse: Path) -> Path:
     return warehouse.with_name(QUALITY_REPORT_NAME)
 
 
+#: html.escape(text, quote=True) as one C pass (str.translate): the page escapes ~50,000 values
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
 def _esc(value) -> str:
     if value is None:
         return '<span class="blank">NULL</span>'
-    return html.escape(str(value), quote=True)
+    return str(value).translate(_ESCAPES)
 
 
 def _num(value) -> str:
@@ -81,7 +84,7 @@ def _num(value) -> str:
         return '<span class="blank">—</span>'
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return html.escape(str(value))
+    return str(value).translate(_ESCAPES)
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
