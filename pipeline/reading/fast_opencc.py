@@ -70,11 +70,14 @@ def _as_char_class(split_re: re.Pattern) -> re.Pattern:
     return re.compile(rf"({first}|[{''.join(map(re.escape, chars))}])", split_re.flags)
 
 
-#: runs of ASCII digits: no dictionary key or value holds a digit (checked when a Converter is built) and a digit
-#: is no separator, so a digit is a piece of its own that converts to itself, and a run of them can stand in as one
-#: "0" while the rest converts: table rows that differ only in their numbers convert alike
-_DIGITS = re.compile("[0-9]+")
-#: most lines (digit runs masked) remembered per converter; ~97 % of a traditional report's lines were seen before
+#: ASCII digits: no dictionary key or value holds one (checked when a Converter is built) and a digit is no
+#: separator, so a digit is a piece of its own that converts to itself and can stand in as "0" while the rest
+#: converts: table rows that differ only in their numbers convert alike. Masked on the UTF-8 bytes (where a byte
+#: 0x30–0x39 is always a digit) by C byte tables: a regex over the text cost ~0.1 ms per traditional report.
+_DIGITS = re.compile("[0-9]")
+_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_NOT_DIGITS = bytes(sorted(set(range(256)) - set(b"0123456789")))
+#: most lines (digits masked) remembered per converter; ~93 % of a traditional report's lines were seen before
 MAX_LINES = 100_000
 
 
@@ -94,10 +97,11 @@ class Converter:
 
     def convert(self, text: str) -> str:
         """The text converted line by line (no run between separators spans a line break, `\\s` being one), each
-        line with its digit runs masked as "0" and remembered, the digits put back afterwards: a dictionary lookup
+        line with its digits masked as "0" and remembered, the digits put back afterwards: a dictionary lookup
         per line instead of one per run (~12 runs a line)."""
-        digits = _DIGITS.findall(text)
-        masked = _DIGITS.sub("0", text) if digits else text
+        data = text.encode("utf-8", "surrogatepass")
+        digits = data.translate(None, _NOT_DIGITS).decode("ascii")  # every digit of the text, in order
+        masked = data.translate(_DIGITS_TO_ZERO).decode("utf-8", "surrogatepass") if digits else text
         lines = self.lines
         converted = []
         for line in masked.split("\n"):
@@ -110,7 +114,7 @@ class Converter:
         joined = "\n".join(converted)
         if not digits:
             return joined
-        pieces = joined.split("0")  # every "0" left is a masked digit run: the conversion writes no digit
+        pieces = joined.split("0")  # every "0" left stands for a digit: the conversion writes none
         out = [""] * (2 * len(pieces) - 1)
         out[0::2] = pieces
         out[1::2] = digits
