@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from itertools import islice
+from itertools import islice, repeat
 
 from opencc import OpenCC
 
@@ -157,9 +157,9 @@ def reference_to_simplified(text: str) -> str:
 
 
 def _strip_trailing_spaces(text: str) -> str:
-    """`_TRAILING_SPACE.sub("", text)`, line by line: the regex tries a match at every space of the text (PDF
-    layout text holds thousands), ~4x slower."""
-    return "\n".join(line.rstrip(" ") for line in text.split("\n"))
+    """`_TRAILING_SPACE.sub("", text)`, line by line (C-level `map`): the regex tries a match at every space of the
+    text (PDF layout text holds thousands), ~4x slower."""
+    return "\n".join(map(str.rstrip, text.split("\n"), repeat(" ")))
 
 
 def normalize_text(text: str) -> tuple[str, str]:
