@@ -90,3 +90,18 @@ def test_traditional_seed_is_converted_exactly():
     seed = _decoded(FIXTURES / "seeds" / "001_a1987c7275b215ef.txt")
     assert to_simplified(seed) == reference_to_simplified(seed)
     assert "规范性文件" in to_simplified(seed)  # read off the seed: 規範性檔案 (table 二) is 规范性文件
+
+
+@pytest.mark.parametrize("config", ["tw2sp", "t2s"])
+def test_same_text_with_digits_and_lines_remembered(config):
+    """Lines are remembered with their digits masked: keys glued to digit runs, line breaks and separators, each
+    text converted twice (the second time from the remembered lines) and again with other digits."""
+    reference, fast = OpenCC(config), Converter(config)
+    keys = sorted({key for group in fast.groups for _max, _min, table in group.dicts for key in table})
+    pool = ["0", "7", "12", "3.5", "\n", " ", " | ", "\t", "，", "\n\n"]
+    rng = random.Random(9)
+    for _ in range(2000):
+        text = "".join(rng.choice(keys) if rng.random() < 0.5 else rng.choice(pool) for _ in range(rng.randint(1, 12)))
+        other_digits = "".join(str(rng.randint(0, 9)) if c.isdigit() else c for c in text)
+        for variant in (text, text, other_digits):
+            assert fast.convert(variant) == reference.convert(variant), variant

@@ -97,3 +97,26 @@ def test_opencc_separators_as_one_character_class():
     rng = random.Random(5)
     for text in _texts() + ["".join(rng.choice(pool) for _ in range(rng.randint(0, 20))) for _ in range(5000)]:
         assert converter("tw2sp").split(text) == reference.split(text), repr(text)
+
+
+def test_fewest_traditional_is_the_threshold_count():
+    """The least count of traditional characters that makes `changed / n_han >= TRADITIONAL_THRESHOLD` true."""
+    from pipeline.reading.normalizing import _fewest_traditional
+
+    for n_han in range(1, 30001):
+        least = _fewest_traditional(n_han)
+        assert least / n_han >= TRADITIONAL_THRESHOLD, n_han
+        assert least == 1 or (least - 1) / n_han < TRADITIONAL_THRESHOLD, n_han
+
+
+def test_script_detection_at_the_threshold():
+    """Texts with just below, at and just above the threshold's share of traditional characters."""
+    traditional = sorted(_traditional_chars())
+    rng = random.Random(11)
+    for n_han in (1, 2, 33, 34, 100, 101, 999, 1000, 1001, 5000, 19999, 20000):
+        least = -(-n_han * 3 // 100)
+        for changed in {max(0, least - 1), least, min(n_han, least + 1)}:
+            chars = [rng.choice(traditional) for _ in range(changed)] + ["中"] * (n_han - changed)
+            rng.shuffle(chars)
+            text = "".join(c + (" \n" if rng.random() < 0.1 else "") for c in chars)
+            assert detect_script(text) == _reference_script(text), (n_han, changed)

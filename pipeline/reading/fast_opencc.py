@@ -70,6 +70,17 @@ def _as_char_class(split_re: re.Pattern) -> re.Pattern:
     return re.compile(rf"({first}|[{''.join(map(re.escape, chars))}])", split_re.flags)
 
 
+#: ASCII digits: no dictionary key or value holds one (checked when a Converter is built) and a digit is no
+#: separator, so a digit is a piece of its own that converts to itself and can stand in as "0" while the rest
+#: converts: table rows that differ only in their numbers convert alike. Masked on the UTF-8 bytes (where a byte
+#: 0x30–0x39 is always a digit) by C byte tables: a regex over the text cost ~0.1 ms per traditional report.
+_DIGITS = re.compile("[0-9]")
+_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_NOT_DIGITS = bytes(sorted(set(range(256)) - set(b"0123456789")))
+#: most lines (digits masked) remembered per converter; ~93 % of a traditional report's lines were seen before
+MAX_LINES = 100_000
+
+
 class Converter:
     """A drop-in for `opencc.OpenCC(config).convert` that gives the same text."""
 
@@ -78,9 +89,39 @@ class Converter:
         reference._init_dict()  # noqa: SLF001 — the dictionaries the reference converter uses, as it loads them
         self.split = _as_char_class(reference.split_chars_re).split
         self.groups = [_Group(group) for group in reference._dict_chain_data]  # noqa: SLF001
+        assert not any(_DIGITS.search(key + value) for group in reference._dict_chain_data  # noqa: SLF001
+                       for _max, _min, table in group for key, value in table.items()), "a key or value holds a digit"
+        assert self.split("0") == ["0"], "a digit is a separator"
         self.runs: dict[str, str] = {}
+        self.lines: dict[str, str] = {}
 
     def convert(self, text: str) -> str:
+        """The text converted line by line (no run between separators spans a line break, `\\s` being one), each
+        line with its digits masked as "0" and remembered, the digits put back afterwards: a dictionary lookup
+        per line instead of one per run (~12 runs a line)."""
+        data = text.encode("utf-8", "surrogatepass")
+        digits = data.translate(None, _NOT_DIGITS).decode("ascii")  # every digit of the text, in order
+        masked = data.translate(_DIGITS_TO_ZERO).decode("utf-8", "surrogatepass") if digits else text
+        lines = self.lines
+        converted = []
+        for line in masked.split("\n"):
+            done = lines.get(line)
+            if done is None:
+                done = self.convert_runs(line)
+                if len(lines) < MAX_LINES:
+                    lines[line] = done
+            converted.append(done)
+        joined = "\n".join(converted)
+        if not digits:
+            return joined
+        pieces = joined.split("0")  # every "0" left stands for a digit: the conversion writes none
+        out = [""] * (2 * len(pieces) - 1)
+        out[0::2] = pieces
+        out[1::2] = digits
+        return "".join(out)
+
+    def convert_runs(self, text: str) -> str:
+        """`opencc.OpenCC(config).convert(text)`, each run between separators converted once and remembered."""
         parts = self.split(text)
         for i in range(0, len(parts), 2):  # even parts are text, odd parts separators (never converted)
             run = parts[i]

@@ -124,9 +124,11 @@ def _heading_number(line: str, expected: int) -> int | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def _heading_shape(line: str) -> tuple[int, bool] | None:
     """What `line` is as a heading wherever it stands: (its number, or 0 for an unnumbered known title; whether
-    its title is a known one), None when it can never be a top-level heading."""
+    its title is a known one), None when it can never be a top-level heading. Remembered per line: most candidate
+    lines (headings, the label lines of one-cell-per-line tables) repeat from report to report."""
     head = line.strip()
     cleaned = _plainly_cleaned(head)
     if cleaned is not None:
@@ -198,10 +200,16 @@ def split_sections(text: str) -> list[Section]:
             sections.append(Section(len(sections), heading, body.strip("\n")))
         elif not sections:
             sections.append(Section(0, None, ""))
-        heading = _clean(line)
+        heading = _heading_text(line)
         body_start = end + 1
         expected = (number or expected) + 1
     sections.append(Section(len(sections), heading, text[body_start:].strip("\n")))
     if sections[0].heading is None and not sections[0].body:
-        sections = [Section(i, s.heading, s.body) for i, s in enumerate(sections[1:], start=1)]
+        return sections[1:]  # the others keep their ordinals (1, 2, …): each was made with its place in the list
     return sections
+
+
+@lru_cache(maxsize=1024)
+def _heading_text(line: str) -> str:
+    """A heading line as the section's heading (`_clean`), remembered: the same headings open most reports."""
+    return _clean(line)
