@@ -40,6 +40,27 @@ def test_heading_pre_check_never_drops_a_heading():
     assert heading_of(Row(("六 ", "、其他需要报告的事项"), 1, "pipe")) == "closing"
 
 
+def test_heading_length_gate_never_drops_a_heading():
+    """heading_of skips a row whose text is surely longer than a heading before squeezing it: padded headings
+    (whitespace of every kind, markdown decoration) at and around the limit are still found, as the full rule
+    finds them, and prose is not."""
+    headings = ["二、主动公开政府信息情况", "五、存在的主要问题及改进情况", "其他需要报告的事项", "六、其他"]
+    pads = [" ", "\u3000", "\t", "\xa0", "\u2003", "#", ">", "*", "*\u3000", "# "]
+    cells = []
+    for heading in headings:
+        for pad in pads:
+            for k in (1, 5, 20, 40, 60):
+                cells += [(pad * k + heading,), (heading + pad * k,), (pad.join(heading) + pad * k,),
+                          ("#" * k + " " + heading,), (heading, pad * k), (pad * k, heading, pad * k)]
+        for filler in ("情况", "、", "说明", "政府信息公开工作取得了一定成效"):
+            for k in range(0, 12):
+                cells += [(heading + filler * k,), (filler * k + heading,), (heading, filler * k)]
+    assert len(cells) > 1000
+    for row_cells in cells:
+        assert heading_of(Row(row_cells, 1, "tab")) == _full_heading_rule(row_cells), row_cells
+    assert heading_of(Row(("# " * 40 + "二、主动公开政府信息情况",), 1, "markdown")) == "fact_proactive_disclosure"
+
+
 def test_heading_pre_check_agrees_with_the_full_rule_on_every_fixture_row():
     rows = [row for text in _fixture_texts() for row in text_rows(text)]
     assert len(rows) > 1000
