@@ -66,6 +66,7 @@ _BLOCKS = ",".join(BLOCK_TAGS)
 _CELL_BREAK_ELEMENTS = ",".join(CELL_BREAKS)
 #: elements with a span attribute (those that are cells are kept)
 _SPANNING = "[rowspan],[colspan]"
+_TABLE_TAG_ID = LexborHTMLParser("<table></table>").css_first("table").tag_id
 _CELL_TAG_IDS = frozenset(LexborHTMLParser("<table><tr><td></td><th></th></tr></table>").css_first(tag).tag_id
                           for tag in ("td", "th"))
 # a cell's serialization (lexbor writes & < > and U+00A0 of text as entities) → its text, for the few cells whose
@@ -273,11 +274,12 @@ def _content_text(content) -> str:
     its own order in the document: each outer table is replaced by its rows, a newline is written at each block's
     start and end (the tree is thrown away afterwards), and lexbor gives the text. Like libxml2's text
     serializer, which the reader used before, the body's tail text is written too."""
-    inner = {table.mem_id for table in content.css("table table")}
-    outer = [table for table in content.css("table") if table.mem_id not in inner]
+    tables = content.css("table")
+    outer = [table for table in tables if not _inside_table(table)]
+    inner = len(outer) < len(tables)
     for table_no, table in enumerate(outer, start=1):
         rows = "".join(mark_line("\t".join(row), None, table_no, row_no) + "\n"
-                       for row_no, row in enumerate(_expand_table(table, holds_tables=bool(inner)), start=1)
+                       for row_no, row in enumerate(_expand_table(table, holds_tables=inner), start=1)
                        if any(row))  # cells are folded: a cell of whitespace is empty
         table.replace_with("\n" + rows + "\n")
     for el in content.css(_BLOCKS):
@@ -288,6 +290,17 @@ def _content_text(content) -> str:
             first.insert_before("\n")
         el.insert_after("\n")
     return content.text() + _tail(content)
+
+
+def _inside_table(table) -> bool:
+    """Whether a table has a table among its ancestors, up to the document (what "table table" selects, also
+    outside the body block): a few parent steps per table, instead of a second CSS query over the body."""
+    node = table.parent
+    while node is not None:
+        if node.tag_id == _TABLE_TAG_ID:
+            return True
+        node = node.parent
+    return False
 
 
 def _tail(el) -> str:
