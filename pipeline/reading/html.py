@@ -66,6 +66,7 @@ _BLOCKS = ",".join(BLOCK_TAGS)
 _CELL_BREAK_ELEMENTS = ",".join(CELL_BREAKS)
 #: elements with a span attribute (those that are cells are kept)
 _SPANNING = "[rowspan],[colspan]"
+_TABLE_TAG_ID = LexborHTMLParser("<table></table>").css_first("table").tag_id
 _CELL_TAG_IDS = frozenset(LexborHTMLParser("<table><tr><td></td><th></th></tr></table>").css_first(tag).tag_id
                           for tag in ("td", "th"))
 # a cell's serialization (lexbor writes & < > and U+00A0 of text as entities) → its text, for the few cells whose
@@ -273,11 +274,12 @@ def _content_text(content) -> str:
     its own order in the document: each outer table is replaced by its rows, a newline is written at each block's
     start and end (the tree is thrown away afterwards), and lexbor gives the text. Like libxml2's text
     serializer, which the reader used before, the body's tail text is written too."""
-    inner = {table.mem_id for table in content.css("table table")}
-    outer = [table for table in content.css("table") if table.mem_id not in inner]
+    tables = content.css("table")
+    outer = [table for table in tables if not _inside_table(table)]
+    inner = len(outer) < len(tables)
     for table_no, table in enumerate(outer, start=1):
         rows = "".join(mark_line("\t".join(row), None, table_no, row_no) + "\n"
-                       for row_no, row in enumerate(_expand_table(table, holds_tables=bool(inner)), start=1)
+                       for row_no, row in enumerate(_expand_table(table, holds_tables=inner), start=1)
                        if any(row))  # cells are folded: a cell of whitespace is empty
         table.replace_with("\n" + rows + "\n")
     for el in content.css(_BLOCKS):
@@ -288,6 +290,17 @@ def _content_text(content) -> str:
             first.insert_before("\n")
         el.insert_after("\n")
     return content.text() + _tail(content)
+
+
+def _inside_table(table) -> bool:
+    """Whether a table has a table among its ancestors, up to the document (what "table table" selects, also
+    outside the body block): a few parent steps per table, instead of a second CSS query over the body."""
+    node = table.parent
+    while node is not None:
+        if node.tag_id == _TABLE_TAG_ID:
+            return True
+        node = node.parent
+    return False
 
 
 def _tail(el) -> str:
@@ -324,49 +337,55 @@ def _expand_table(table, holds_tables: bool = True) -> list[list[str]]:
 
 
 def _row_texts(tr) -> list[str]:
-    """The texts of a row's cells (its <td>/<th> children), whitespace folded (`_cell_text`, inlined: per cell)."""
+    """The texts of a row's cells (its <td>/<th> children), whitespace folded: a cell of one text node (most) by
+    a split and a join, inline (per cell), the others by `_fragments_text`."""
     return [" ".join(text.split()) if "\x00" not in (text := cell.text(separator="\x00"))
             else _fragments_text(cell, text) for cell in tr.iter() if cell.tag_id in _CELL_TAG_IDS]
 
 
-def _place(row: list[str | None], c: int, text: str) -> int:
-    """Put `text` at the first position from `c` on that no span covers; return the position after it."""
-    while c < len(row) and row[c] is not None:
-        c += 1
-    if c < len(row):
-        row[c] = text
-    else:
-        row.append(text)
-    return c + 1
-
-
 def _spanned_grid(rows: list, spanning: list) -> list[list[str | None]]:
     """The rows' cells placed on a grid (None: a position no cell covers), each spanning cell repeated over the
-    positions it covers; the first cell to cover a position keeps it."""
-    spanning_ids = {cell.mem_id for cell in spanning}
-    rows_spanning = {parent.mem_id for cell in spanning if (parent := cell.parent) is not None}
+    positions it covers; the first cell to cover a position keeps it.
+
+    Every row is read as its cells' texts (`_row_texts`); only the spanning cells are looked at one by one, for
+    their row, their place among its cells and their spans. A row that no span from above reaches and that holds
+    no spanning cell is its texts as they are."""
+    row_of = {tr.mem_id: r for r, tr in enumerate(rows)}
+    spans: dict[int, dict[int, tuple[int, int]]] = {}
+    for cell in spanning:
+        parent = cell.parent
+        r = row_of.get(parent.mem_id) if parent is not None else None
+        if r is None:  # a cell of a table inside this one
+            continue
+        attributes = cell.attributes
+        spans.setdefault(r, {})[_cell_index(cell)] = (_span(attributes.get("rowspan")),
+                                                       _span(attributes.get("colspan")))
     grid: list[list[str | None]] = []
     for r, tr in enumerate(rows):
+        texts: list[str | None] = _row_texts(tr)
         if len(grid) <= r:
             grid.append([])
         row = grid[r]
-        if tr.mem_id not in rows_spanning:  # no spanning cell here: fill the positions no span from above covers
-            c = 0
-            for text in _row_texts(tr):
-                c = _place(row, c, text)
+        row_spans = spans.get(r)
+        if row_spans is None:
+            if not row:
+                grid[r] = texts
+            else:
+                _fill_row(row, texts)
             continue
         c = 0
-        for cell in tr.iter():
-            if cell.tag_id not in _CELL_TAG_IDS:
-                continue
+        for i, text in enumerate(texts):
             while c < len(row) and row[c] is not None:  # covered by a span from above or from the left
                 c += 1
-            text = _cell_text(cell)
-            if cell.mem_id not in spanning_ids:
-                c = _place(row, c, text)
+            span = row_spans.get(i)
+            if span is None:  # this cell spans nothing
+                if c < len(row):
+                    row[c] = text
+                else:
+                    row.append(text)
+                c += 1
                 continue
-            attributes = cell.attributes
-            rowspan, colspan = _span(attributes.get("rowspan")), _span(attributes.get("colspan"))
+            rowspan, colspan = span
             for spanned in range(r, r + rowspan):
                 while len(grid) <= spanned:
                     grid.append([])
@@ -380,16 +399,34 @@ def _spanned_grid(rows: list, spanning: list) -> list[list[str | None]]:
     return grid
 
 
+def _fill_row(row: list[str | None], texts: list[str | None]) -> None:
+    """Put the texts of a row without spanning cells, in order, at the positions no span from above covers."""
+    c = 0
+    for i, text in enumerate(texts):
+        while c < len(row) and row[c] is not None:
+            c += 1
+        if c == len(row):  # past every covered position: the rest go at the end
+            row.extend(texts[i:])
+            return
+        row[c] = text
+        c += 1
+
+
+def _cell_index(cell) -> int:
+    """The cell's place among its row's cells (the <td>/<th> children `_row_texts` reads)."""
+    index = 0
+    node = cell.prev
+    while node is not None:
+        if node.tag_id in _CELL_TAG_IDS:
+            index += 1
+        node = node.prev
+    return index
+
+
 def _owning_table(node) -> int | None:
     while node is not None and node.tag != "table":
         node = node.parent
     return node.mem_id if node is not None else None
-
-
-def _cell_text(cell) -> str:
-    """The cell's text, whitespace folded (one text node: most cells)."""
-    text = cell.text(separator="\x00")
-    return " ".join(text.split()) if "\x00" not in text else _fragments_text(cell, text)
 
 
 def _fragments_text(cell, fragments: str) -> str:
