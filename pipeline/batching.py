@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.ingest import (
@@ -121,7 +121,8 @@ def start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
 def run_batches(batches: list[list[Job]], parts_dir: Path, on_batch: OnBatch | None = None,
                 workers: int | None = None, pool: ProcessPoolExecutor | None = None) -> None:
     """Process every batch into `parts_dir/<batch number>/`, in parallel when the run is large enough (on `pool`
-    when one is given, already started)."""
+    when one is given, already started; it is shut down at the end, so its workers' memory is freed before the
+    caller publishes)."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
     n_jobs = sum(len(b) for b in batches)
     failed: list[tuple[int, list[Job]]] = []
@@ -142,7 +143,7 @@ def run_batches(batches: list[list[Job]], parts_dir: Path, on_batch: OnBatch | N
                 continue
             done(summary)  # outside the try: an error of the caller's (loading the batch) is not the batch's
     else:
-        with nullcontext(pool) if pool is not None else worker_pool(workers) as pool:
+        with pool if pool is not None else worker_pool(workers) as pool:
             running: dict[Future, tuple[int, list[Job]]] = {}
             queue = list(enumerate(batches))
             while queue or running:
