@@ -23,13 +23,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.ingest import (
-    PARALLEL_MIN_FILES,
     BatchSummary,
     Job,
     PartsWriteError,
     crash_sentence,
     failed_batch_tables,
     process_batch,
+    runs_in_workers,
+    worker_count,
     write_parts,
 )
 
@@ -100,13 +101,6 @@ def _retry_alone(job: Job, out_dir: Path, in_process: bool) -> BatchSummary:
     return BatchSummary(((job.raw.source_path, "failed"),), parts_dir=out_dir)
 
 
-def runs_in_workers(n_jobs: int, workers: int | None = None) -> bool:
-    """Whether `run_batches` starts worker processes for n_jobs (below PARALLEL_MIN_FILES, starting them costs
-    more than it saves)."""
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    return workers > 1 and n_jobs >= PARALLEL_MIN_FILES
-
-
 def _warm_up() -> None:
     """Nothing: a worker's first task, so that it is spawned and imports the pipeline before the batches come."""
 
@@ -123,7 +117,7 @@ def run_batches(batches: list[list[Job]], parts_dir: Path, on_batch: OnBatch | N
     """Process every batch into `parts_dir/<batch number>/`, in parallel when the run is large enough (on `pool`
     when one is given, already started; it is shut down at the end, so its workers' memory is freed before the
     caller publishes)."""
-    workers = workers if workers is not None else (os.cpu_count() or 1)
+    workers = worker_count(workers)
     n_jobs = sum(len(b) for b in batches)
     failed: list[tuple[int, list[Job]]] = []
     in_process = not runs_in_workers(n_jobs, workers)

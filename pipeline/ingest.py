@@ -180,6 +180,17 @@ def read_one(raw: RawFile, override: dict | None = None, problems: Iterable[Over
 PARALLEL_MIN_FILES = 200
 
 
+def worker_count(workers: int | None = None) -> int:
+    """The worker processes a run uses: `workers` when given, else one per core."""
+    return max(1, workers if workers is not None else (os.cpu_count() or 1))
+
+
+def runs_in_workers(n_jobs: int, workers: int | None = None) -> bool:
+    """Whether n_jobs are processed by worker processes (below PARALLEL_MIN_FILES, starting them costs more than
+    it saves)."""
+    return worker_count(workers) > 1 and n_jobs >= PARALLEL_MIN_FILES
+
+
 def _read_job(job: Job) -> ReportText:
     return read_one(job.raw, job.override, job.problems)
 
@@ -191,9 +202,8 @@ def read_reports(raw_files: Iterable[RawFile], raw_dir: Path, progress: Progress
     Holds every text in memory: for tests, benchmarks and small folders. The main job streams batches instead.
     """
     jobs = plan_jobs(raw_files, raw_dir)
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(jobs) >= PARALLEL_MIN_FILES:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    if runs_in_workers(len(jobs), workers):
+        with ProcessPoolExecutor(worker_count(workers), mp_context=multiprocessing.get_context("spawn")) as pool:
             results = list(pool.map(_read_job, jobs, chunksize=16))
     else:
         results = [_read_job(job) for job in jobs]

@@ -25,8 +25,8 @@ import polars as pl
 from tqdm import tqdm
 
 from pipeline import config
-from pipeline.batching import run_batches, runs_in_workers, start_workers, worker_pool
-from pipeline.ingest import BatchSummary, Job, PartsWriteError
+from pipeline.batching import run_batches, start_workers, worker_pool
+from pipeline.ingest import BatchSummary, Job, PartsWriteError, runs_in_workers, worker_count
 from pipeline.plan import RunPlan, batches, plan_run
 from pipeline.warehouse.load import (
     Staging,
@@ -54,15 +54,14 @@ TAIL_SPLIT = 4
 def batch_size_for(n_jobs: int, workers: int | None = None) -> int:
     """Fewer, larger batches when there are many files: BATCH_SIZE up to MAX_BATCH_SIZE reports, so that each
     worker still gets BATCHES_PER_WORKER batches (1,000 files: 256; 4,000 on 2 cores: 500; 10,000: 1,024)."""
-    workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
-    return max(BATCH_SIZE, min(MAX_BATCH_SIZE, -(-n_jobs // (workers * BATCHES_PER_WORKER))))
+    return max(BATCH_SIZE, min(MAX_BATCH_SIZE, -(-n_jobs // (worker_count(workers) * BATCHES_PER_WORKER))))
 
 
 def tapered_batches(jobs: list[Job], size: int, workers: int | None = None) -> list[list[Job]]:
     """Batches of `size` jobs, except the last round: the `workers × size` jobs or more after the last whole
     batch before them, cut into `workers × TAIL_SPLIT` smaller batches. Each batch costs a fixed ~20 ms of CPU, so
     only the last round is cut, and a run of one round per worker keeps its batches."""
-    workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+    workers = worker_count(workers)
     head = (len(jobs) - workers * size) // size * size
     if workers == 1 or head <= 0:
         return batches(jobs, size)
@@ -105,9 +104,8 @@ def run_pipeline(raw_dir: Path, warehouse: Path, progress=None, workers: int | N
             so that their imports (~1 s each) overlap the planning."""
             nonlocal pool
             if all_new and runs_in_workers(n_files, workers):
-                n_workers = workers or os.cpu_count() or 1
-                pool = early_workers.enter_context(worker_pool(n_workers))
-                start_workers(pool, n_workers)
+                pool = early_workers.enter_context(worker_pool(worker_count(workers)))
+                start_workers(pool, worker_count(workers))
 
         plan = plan_run(raw_dir, None if full else state, start_workers_early)
         stage_seconds: Counter = Counter(plan=time.perf_counter() - started)

@@ -295,12 +295,7 @@ def _content_text(content) -> str:
 def _inside_table(table) -> bool:
     """Whether a table has a table among its ancestors, up to the document (what "table table" selects, also
     outside the body block): a few parent steps per table, instead of a second CSS query over the body."""
-    node = table.parent
-    while node is not None:
-        if node.tag_id == _TABLE_TAG_ID:
-            return True
-        node = node.parent
-    return False
+    return _owning_table(table.parent) is not None
 
 
 def _tail(el) -> str:
@@ -424,7 +419,8 @@ def _cell_index(cell) -> int:
 
 
 def _owning_table(node) -> int | None:
-    while node is not None and node.tag != "table":
+    """The mem_id of the nearest table at or above node (None: no table)."""
+    while node is not None and node.tag_id != _TABLE_TAG_ID:
         node = node.parent
     return node.mem_id if node is not None else None
 
