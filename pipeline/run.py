@@ -15,7 +15,7 @@ import shutil
 import sys
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +36,12 @@ from pipeline.warehouse.load import (
     read_tables,
     remove_leftovers,
 )
-from pipeline.warehouse.quality_report import quality_report_path, write_quality_report
+from pipeline.warehouse.quality_report import (
+    quality_page_data,
+    quality_report_path,
+    render_quality_page,
+    write_quality_page,
+)
 
 #: reports per batch, at least: big enough that per-batch costs (a pandera call per table type, ~0.1 s of CPU
 #: whatever the batch's size, and a Parquet file per table) are small per report
@@ -142,8 +147,13 @@ def _process_and_publish(plan: RunPlan, warehouse: Path, stage_seconds: Counter,
             size = batch_size or batch_size_for(len(plan.todo), workers)
             run_batches(tapered_batches(plan.todo, size, workers), parts_dir, on_batch, workers, pool)
             t_publish = time.perf_counter()
-            counts = staging.publish(plan.gone, plan.renames)
-        write_quality_report(warehouse)  # quality.html next to the warehouse
+            staging.finish(plan.gone, plan.renames)
+            page_data = quality_page_data(staging.con)  # what quality.html shows, as it will be published
+            with ThreadPoolExecutor(1) as committer:  # DuckDB commits without the GIL while the page is rendered
+                committed = committer.submit(staging.commit_and_swap)
+                page = render_quality_page(page_data, warehouse.name)
+                counts = committed.result()
+        write_quality_page(page, quality_report_path(warehouse))  # quality.html next to the warehouse
         stage_seconds["publish"] = time.perf_counter() - t_publish
     finally:
         shutil.rmtree(parts_dir, ignore_errors=True)

@@ -17,6 +17,7 @@ lists the six applicant cells and the printed total, not the whole table.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -209,7 +210,21 @@ def _report_html(report: dict, issues: list[dict], cells: dict[int, list[dict]],
     return "\n".join(lines)
 
 
-def render_quality_report(con: duckdb.DuckDBPyConnection, warehouse_name: str) -> str:
+@dataclass
+class QualityPageData:
+    """Everything quality.html shows, read from the warehouse: the page is rendered from this without a
+    connection, so the run renders it while DuckDB commits (the commit releases the GIL)."""
+
+    reports: pl.DataFrame
+    issues: pl.DataFrame
+    cells: dict[int, list[dict]]
+    labels: dict[tuple[str, str, str], str]
+    standing: dict[int, int]
+    by_rule: pl.DataFrame
+
+
+def quality_page_data(con: duckdb.DuckDBPyConnection) -> QualityPageData:
+    """The page's rows, from a connection to the warehouse (or to its staging file inside the load transaction)."""
     reports = load_reports(con)
     con.register("shown_reports", reports.filter(pl.col("standing") < 2).select("report_id"))
     issues = con.sql("""
@@ -222,12 +237,22 @@ def render_quality_report(con: duckdb.DuckDBPyConnection, warehouse_name: str) -
     if _has_table(con, "code_labels"):
         labels = {(t, c, code): label for t, c, code, label in
                   con.sql("SELECT table_name, column_name, code, label FROM code_labels").fetchall()}
-    by_report: dict[str, list[dict]] = {}
-    for issue in issues.iter_rows(named=True):
-        by_report.setdefault(issue["report_id"], []).append(issue)
     standing = dict(con.sql(f"SELECT {_STANDING}, count(*) FROM reports GROUP BY ALL").fetchall())
     by_rule = con.sql("""SELECT rule_id, severity, count(*) AS len FROM validation_issues
                          GROUP BY ALL ORDER BY rule_id""").pl()
+    return QualityPageData(reports, issues, cells, labels, standing, by_rule)
+
+
+def render_quality_report(con: duckdb.DuckDBPyConnection, warehouse_name: str) -> str:
+    return render_quality_page(quality_page_data(con), warehouse_name)
+
+
+def render_quality_page(data: QualityPageData, warehouse_name: str) -> str:
+    reports, issues, cells, labels, standing, by_rule = (data.reports, data.issues, data.cells, data.labels,
+                                                          data.standing, data.by_rule)
+    by_report: dict[str, list[dict]] = {}
+    for issue in issues.iter_rows(named=True):
+        by_report.setdefault(issue["report_id"], []).append(issue)
     counts = reports.group_by("standing").len()
     shown = dict(zip(counts["standing"], counts["len"], strict=True))
     not_shown = {k: n - shown.get(k, 0) for k, n in standing.items()}
@@ -268,9 +293,13 @@ def render_quality_report(con: duckdb.DuckDBPyConnection, warehouse_name: str) -
 
 def write_quality_report(warehouse_path: Path, out_path: Path | None = None) -> Path:
     """Render quality.html from the published warehouse (read-only) and replace `out_path` atomically."""
-    out_path = out_path or quality_report_path(warehouse_path)
     with duckdb.connect(str(warehouse_path), read_only=True) as con:
         page = render_quality_report(con, Path(warehouse_path).name)
+    return write_quality_page(page, out_path or quality_report_path(warehouse_path))
+
+
+def write_quality_page(page: str, out_path: Path) -> Path:
+    """Replace `out_path` with the rendered page atomically."""
     staging = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
     staging.write_text(page, encoding="utf-8")
     staging.replace(out_path)
