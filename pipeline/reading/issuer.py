@@ -14,9 +14,10 @@ merely mentions (发布…2019年度…年报) is not the report year.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 _HAN = r"\u4e00-\u9fff"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
@@ -106,16 +107,20 @@ def _bare(line: str) -> str:
 
 def _first_lines(text: str, n: int) -> list[str]:
     """`_lines(text)[:n]`, reading only as far into the text as it needs."""
-    out: list[str] = []
+    return list(islice(_top_lines(text), n))
+
+
+def _top_lines(text: str) -> Iterator[str]:
+    """The non-blank lines of `text` from the top, bare, found one at a time (a title is read until its first
+    sentence, usually the second line)."""
     start = 0
-    while len(out) < n and start <= len(text):
+    while start <= len(text):
         end = text.find("\n", start)
         end = len(text) if end == -1 else end
         line = text[start:end]
         if line.strip():
-            out.append(_bare(line))
+            yield _bare(line)
         start = end + 1
-    return out
 
 
 def _last_lines(text: str, n: int) -> list[str]:
@@ -134,7 +139,7 @@ def _last_lines(text: str, n: int) -> list[str]:
 def title_block(text: str) -> str:
     """The top lines before the first sentence, joined (titles break over lines: 株洲市 / 2019年…报告)."""
     block = []
-    for line in _first_lines(text, TITLE_LINES):
+    for line in islice(_top_lines(text), TITLE_LINES):
         line = _TITLE_PREFIXES.sub("", line)
         if _SENTENCE.search(_CITATIONS.sub("", line)):
             break
@@ -142,10 +147,14 @@ def title_block(text: str) -> str:
     return "".join(block)
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return _WHITESPACE.sub("", text)
 
 
+@lru_cache(maxsize=4096)
 def clean_issuer(name: str | None) -> str | None:
     """The body's name without site chrome before it or sentence openers (现将, 根据 …)."""
     if not name:
@@ -162,27 +171,40 @@ def _title_view(text: str) -> str:
     return _CITATIONS.sub("", _squeeze(title_block(text)))
 
 
-def _views(text: str, page: Mapping[str, str]) -> dict[str, Callable[[], str]]:
-    return {
-        "title": lambda: _title_view(text),
-        "page_title": lambda: _squeeze(page.get("title", "")),
-        "page_meta": lambda: _squeeze(page.get("publisher", "")),
-        "heading": lambda: _CITATIONS.sub("", _squeeze("".join(
-            _TITLE_PREFIXES.sub("", ln) for ln in _first_lines(text, HEADING_LINES)))),
-        "opening": lambda: _CITATIONS.sub("", text[:OPENING_CHARS]),
-        "opening_squeezed": lambda: _CITATIONS.sub("", _squeeze(text[:OPENING_CHARS])),
-        "ending": lambda: "\n".join(_last_lines(text, ENDING_LINES)),
-    }
+@lru_cache(maxsize=16)
+def _title_matches(source: str, view: str) -> tuple[re.Match, ...]:
+    """Every match of the title source named `source` in a title view (a few dozen characters), remembered for the
+    last few: find_issuer reads them in turn, find_year the first, for the same report. (Keyed by the source's name:
+    a compiled pattern hashes its whole code.)"""
+    return tuple(_SOURCE_BY_NAME[source].pattern.finditer(view))
+
+
+_SOURCE_BY_NAME = {source.name: source for source in ISSUER_SOURCES}
+
+
+#: each place a source reads, from the text and the page around it (computed when a source first needs it)
+_VIEWS: dict[str, Callable[[str, Mapping[str, str]], str]] = {
+    "title": lambda text, page: _title_view(text),
+    "page_title": lambda text, page: _squeeze(page.get("title", "")),
+    "page_meta": lambda text, page: _squeeze(page.get("publisher", "")),
+    "heading": lambda text, page: _CITATIONS.sub("", _squeeze("".join(
+        _TITLE_PREFIXES.sub("", ln) for ln in _first_lines(text, HEADING_LINES)))),
+    "opening": lambda text, page: _CITATIONS.sub("", text[:OPENING_CHARS]),
+    "opening_squeezed": lambda text, page: _CITATIONS.sub("", _squeeze(text[:OPENING_CHARS])),
+    "ending": lambda text, page: "\n".join(_last_lines(text, ENDING_LINES)),
+}
 
 
 def find_issuer(text: str, page: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
     """(issuer, the source's name) from the first source in ISSUER_SOURCES that names a body; (None, None)."""
-    views = _views(text, page or {})
+    page = page or {}
     cache: dict[str, str] = {}
     for source in ISSUER_SOURCES:
         if source.where not in cache:
-            cache[source.where] = views[source.where]()
-        for m in source.pattern.finditer(cache[source.where]):
+            cache[source.where] = _VIEWS[source.where](text, page)
+        matches = (_title_matches(source.name, cache[source.where]) if source.where == "title"
+                   else source.pattern.finditer(cache[source.where]))
+        for m in matches:
             issuer = clean_issuer(m.group("issuer"))
             if issuer:
                 return issuer, source.name
@@ -191,14 +213,17 @@ def find_issuer(text: str, page: Mapping[str, str] | None = None) -> tuple[str |
 
 def find_year(text: str, page: Mapping[str, str] | None = None) -> tuple[int | None, str | None]:
     """(report year, where it was read), from the first of YEAR_SOURCES that gives one; (None, None)."""
-    views = _views(text, page or {})
+    page = page or {}
     for name in YEAR_SOURCES:
         if name == "period":
             compact = _squeeze(text)
             m = next((m for pattern in YEAR_PATTERNS if (m := pattern.search(compact))), None)
         else:
-            source = next(s for s in ISSUER_SOURCES if s.name == name)
-            m = source.pattern.search(views[source.where]())
+            source = _SOURCE_BY_NAME[name]
+            if source.where == "title":
+                m = next(iter(_title_matches(name, _title_view(text))), None)
+            else:
+                m = source.pattern.search(_VIEWS[source.where](text, page))
         if m:
             return int(m.group("year")), name
     return None, None
