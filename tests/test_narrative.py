@@ -198,3 +198,39 @@ def test_blank_table_cell_skips_the_comparison():
         .then(None).otherwise(pl.col("value")))
     text = text_of(CASES[HONGZE_2024][0])
     assert check_narrative(facts, SEED_REPORTS, {HONGZE_2024: text}).height == 0
+
+
+# --- the figure phrases put their literal first (sre skips to it) and their lookbehinds after it -------------
+#: each phrase as first written, lookbehinds in front: the rewritten FIGURES must match exactly what these match
+LOOKBEHIND_FIRST = {
+    "narrative.closed": r"(?<!按时)(?<!延期)(?<!并)办结",
+    "narrative.disclosed_and_partial": r"(?<!不)(?:予以公开|同意公开)(?:及|和|与|、)部分公开",
+    "narrative.disclosed": r"(?<!不)(?:予以公开|同意公开)(?![及和与、])",
+    "narrative.partially_disclosed": r"(?<![及和与、])(?:同意)?部分公开",
+}
+_PIECES = ("不", "予以公开", "同意公开", "同意", "部分公开", "及", "和", "与", "、", "按时", "延期", "并", "办结",
+           "申请", "12件", " 3 件", "，", "。", "共")
+
+
+def test_figure_phrases_match_as_with_their_lookbehinds_first():
+    import random
+    import re
+
+    from pipeline.validation.narrative import _GAP, _NUMBER, FIGURES
+
+    gaps = {"narrative.closed": 6}
+    rng = random.Random(7)
+    strings = ["".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 12))) for _ in range(20_000)]
+    strings += ["不予以公开3件", "同意部分公开41件", "及部分公开2件", "按时办结申请5件", "并办结9件", "予以公开及部分公开42件"]
+    checked = 0
+    for figure in FIGURES:
+        if figure.rule_id not in LOOKBEHIND_FIRST:
+            continue
+        source = rf"{LOOKBEHIND_FIRST[figure.rule_id]}(?P<gap>{_GAP}{{0,{gaps.get(figure.rule_id, 3)}}}?){_NUMBER}"
+        first, tail = re.compile(source), re.compile(source + r"\Z")
+        for s in strings:
+            for old, new in ((first, figure.pattern), (tail, figure.tail)):
+                a, b = old.search(s), new.search(s)
+                assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict())), (figure.rule_id, s)
+                checked += a is not None
+    assert checked > 1000  # the strings do hold figures
