@@ -243,8 +243,9 @@ def _main_content(doc):
 
     A block's count never exceeds its parent's (nor its text's length), so the walk (document order) descends only
     into blocks with at least the limit: the blocks below the others cannot qualify. A block's children are read
-    only while those not yet read can still reach the limit (their text is what is left of the block's); and when
-    the body holds no link, no block does."""
+    only while those not yet read can still reach the limit (their text is what is left of the block's), and the
+    text of a block's only child is the block's when the block has no text of its own (the body's one wrapper
+    <div> is not read again); when the body holds no link, no block does."""
     body = doc.body if doc.body is not None else doc.root  # a <frameset> page has no body
     body_text = body.text()
     best_han = count_han(body_text)
@@ -256,9 +257,14 @@ def _main_content(doc):
         el, han, length = stack.pop()
         if el.tag in BODY_CANDIDATES and han < best_han and han - (_link_han(el) if has_links else 0) >= limit:
             best, best_han = el, han
+        kids = list(el.iter())
+        if len(kids) == 1 and not el.text(deep=False):  # one child and no text of its own: the child's text is el's
+            if length >= limit and han >= limit:
+                stack.append((kids[0], han, length))
+            continue
         children = []
         left = length  # characters in the children not read yet (and in el's own text nodes)
-        for child in el.iter():
+        for child in kids:
             if left < limit:
                 break
             text = child.text()
