@@ -29,7 +29,7 @@ from selectolax.lexbor import LexborHTMLParser
 from pipeline.reading.decoding import declared_charset, decode_bytes
 from pipeline.reading.errors import ReadError
 from pipeline.reading.normalizing import count_han
-from pipeline.reading.provenance import mark_line
+from pipeline.reading.provenance import mark_rows
 
 #: elements that are never report text (their tail text stays)
 DROP_TAGS = ("script", "style", "noscript", "iframe", "nav", "header", "footer", "form", "select", "button",
@@ -61,7 +61,12 @@ _PUBLISHER_CELL = re.compile(r"^(?:" + "|".join(PUBLISHER_LABELS) + r")\s*[:：]
 _PUBLISHER_END = re.compile(r"\s|(?:索引号|发布日期|成文日期|发文字号|主题分类|文号)")
 _LABEL = re.compile("|".join(PUBLISHER_LABELS))
 _PUBLISHER_ELEMENTS = ",".join(PUBLISHER_TAGS)
-_DROP_START = re.compile(b"<(" + b"|".join(tag.encode() for tag in DROP_TAGS) + b")")
+_DROP_START = re.compile(b"<(" + b"|".join(
+    first.encode() + b"(?:" + b"|".join(tag[1:].encode() for tag in DROP_TAGS if tag[0] == first) + b")"
+    for first in dict.fromkeys(tag[0] for tag in DROP_TAGS)) + b")")  # by first letter: fewer branches to try per "<"
+#: runs of three or more line breaks; written so that "\n\n" is a literal prefix sre searches for (`\n{3,}` has none:
+#: sre tried a match at every character, ~0.45 M instructions a page)
+_BLANK_LINES = re.compile("\n\n\n+")
 _BLOCKS = ",".join(BLOCK_TAGS)
 _CELL_BREAK_ELEMENTS = ",".join(CELL_BREAKS)
 #: elements with a span attribute (those that are cells are kept)
@@ -92,7 +97,7 @@ def html_to_text_and_meta(data: bytes) -> tuple[str, str, dict[str, str]]:
     body = _content_text(_main_content(doc))
     # lines stripped (a line of whitespace emptied), then runs of empty lines cut to one
     lines = [line.strip(" \u00a0\u3000") if line.strip() else "" for line in body.split("\n")]
-    body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n ")
+    body = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n ")
     if title and title.strip() not in body[:300]:
         body = title.strip() + "\n" + body
     return body, encoding, meta
@@ -238,8 +243,9 @@ def _main_content(doc):
 
     A block's count never exceeds its parent's (nor its text's length), so the walk (document order) descends only
     into blocks with at least the limit: the blocks below the others cannot qualify. A block's children are read
-    only while those not yet read can still reach the limit (their text is what is left of the block's); and when
-    the body holds no link, no block does."""
+    only while those not yet read can still reach the limit (their text is what is left of the block's), and the
+    text of a block's only child is the block's when the block has no text of its own (the body's one wrapper
+    <div> is not read again); when the body holds no link, no block does."""
     body = doc.body if doc.body is not None else doc.root  # a <frameset> page has no body
     body_text = body.text()
     best_han = count_han(body_text)
@@ -251,9 +257,14 @@ def _main_content(doc):
         el, han, length = stack.pop()
         if el.tag in BODY_CANDIDATES and han < best_han and han - (_link_han(el) if has_links else 0) >= limit:
             best, best_han = el, han
+        kids = list(el.iter())
+        if len(kids) == 1 and not el.text(deep=False):  # one child and no text of its own: the child's text is el's
+            if length >= limit and han >= limit:
+                stack.append((kids[0], han, length))
+            continue
         children = []
         left = length  # characters in the children not read yet (and in el's own text nodes)
-        for child in el.iter():
+        for child in kids:
             if left < limit:
                 break
             text = child.text()
@@ -278,10 +289,8 @@ def _content_text(content) -> str:
     outer = [table for table in tables if not _inside_table(table)]
     inner = len(outer) < len(tables)
     for table_no, table in enumerate(outer, start=1):
-        rows = "".join(mark_line("\t".join(row), None, table_no, row_no) + "\n"
-                       for row_no, row in enumerate(_expand_table(table, holds_tables=inner), start=1)
-                       if any(row))  # cells are folded: a cell of whitespace is empty
-        table.replace_with("\n" + rows + "\n")
+        # cells are folded: a cell of whitespace is empty, and its row is left out if all its cells are
+        table.replace_with("\n" + mark_rows(_expand_table(table, holds_tables=inner), None, table_no) + "\n")
     for el in content.css(_BLOCKS):
         first = el.first_child
         if first is None:
@@ -343,8 +352,8 @@ def _spanned_grid(rows: list, spanning: list) -> list[list[str | None]]:
     positions it covers; the first cell to cover a position keeps it.
 
     Every row is read as its cells' texts (`_row_texts`); only the spanning cells are looked at one by one, for
-    their row, their place among its cells and their spans. A row that no span from above reaches and that holds
-    no spanning cell is its texts as they are."""
+    their row, their place among its cells and their spans. A row that no span from above reaches and that holds no
+    spanning cell is its texts as they are."""
     row_of = {tr.mem_id: r for r, tr in enumerate(rows)}
     spans: dict[int, dict[int, tuple[int, int]]] = {}
     for cell in spanning:
@@ -353,20 +362,22 @@ def _spanned_grid(rows: list, spanning: list) -> list[list[str | None]]:
         if r is None:  # a cell of a table inside this one
             continue
         attributes = cell.attributes
-        spans.setdefault(r, {})[_cell_index(cell)] = (_span(attributes.get("rowspan")),
-                                                       _span(attributes.get("colspan")))
+        spans.setdefault(r, {})[_cell_index(cell)] = _spans(attributes.get("rowspan"), attributes.get("colspan"))
     grid: list[list[str | None]] = []
     for r, tr in enumerate(rows):
         texts: list[str | None] = _row_texts(tr)
         if len(grid) <= r:
-            grid.append([])
-        row = grid[r]
+            grid.append(texts)  # no span from above reaches this row
+            row = texts
+            if r not in spans:
+                continue
+            texts = texts.copy()
+            row.clear()
+        else:
+            row = grid[r]
         row_spans = spans.get(r)
         if row_spans is None:
-            if not row:
-                grid[r] = texts
-            else:
-                _fill_row(row, texts)
+            _fill_row(row, texts)
             continue
         c = 0
         for i, text in enumerate(texts):
@@ -381,17 +392,22 @@ def _spanned_grid(rows: list, spanning: list) -> list[list[str | None]]:
                 c += 1
                 continue
             rowspan, colspan = span
-            for spanned in range(r, r + rowspan):
-                while len(grid) <= spanned:
-                    grid.append([])
-                target = grid[spanned]
-                if len(target) < c + colspan:
-                    target.extend([None] * (c + colspan - len(target)))
-                for k in range(c, c + colspan):
+            end = c + colspan
+            for target in _rows_below(grid, r, rowspan):
+                if len(target) < end:
+                    target.extend([None] * (end - len(target)))
+                for k in range(c, end):
                     if target[k] is None:
                         target[k] = text
-            c += colspan
+            c = end
     return grid
+
+
+def _rows_below(grid: list[list[str | None]], r: int, count: int) -> list[list[str | None]]:
+    """Rows r … r + count - 1 of the grid, the missing ones added (empty)."""
+    while len(grid) < r + count:
+        grid.append([])
+    return grid[r:r + count]
 
 
 def _fill_row(row: list[str | None], texts: list[str | None]) -> None:
@@ -439,6 +455,12 @@ def _fragments_text(cell, fragments: str) -> str:
     for entity, char in _ENTITIES:
         html = html.replace(entity, char)
     return " ".join(html.split())
+
+
+@lru_cache(maxsize=256)
+def _spans(rowspan: str | None, colspan: str | None) -> tuple[int, int]:
+    """A cell's (rowspan, colspan) from its attribute values (a page repeats a few values)."""
+    return _span(rowspan), _span(colspan)
 
 
 def _span(value: str | None) -> int:

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import polars as pl
 
 _OPEN, _CLOSE = "\ue010", "\ue011"  # a marker: _OPEN page,table_no,row_no _CLOSE (each field digits or empty)
+_TAB = "\t"  # the cell separator of a marked table row
 
 
 class Origin(NamedTuple):
@@ -31,6 +32,14 @@ def mark_line(text: str, page: int | None, table_no: int | None, row_no: int | N
 def _marker(page: int | None, table_no: int | None, row_no: int | None) -> str:
     """The marker of an origin, remembered: a web page writes one per table row, and rows repeat across pages."""
     return _OPEN + ",".join("" if v is None else str(v) for v in (page, table_no, row_no)) + _CLOSE
+
+
+def mark_rows(rows: list[list[str]], page: int | None, table_no: int) -> str:
+    """A table's rows as lines of TAB-separated cells, each marked with its origin as `mark_line` marks it and ended
+    by a line break. Rows are numbered from 1; a row whose cells are all empty is left out (its number skipped).
+    One format string per row, the marker's head built once per table (a web page has ~50 rows)."""
+    head = _OPEN + ("" if page is None else str(page)) + f",{table_no},"
+    return "".join(f"{head}{row_no}{_CLOSE}{_TAB.join(row)}\n" for row_no, row in enumerate(rows, start=1) if any(row))
 
 
 def strip_markers(text: str) -> tuple[str, dict[int, Origin]]:
