@@ -180,11 +180,13 @@ def read_tables(plan: TextPlan, tokens: tuple[str, ...], first_line: int, report
 #: the keys met, by the region's shape (its first line and its numbers of lines, TABs and `|`: cheap to find,
 #: where a key costs a scan of the region): each key as its pattern (key_pattern) and its plan, None when it has
 #: none. A shape met once is only noted (a plan costs a second reading of the rows and a scan of the region);
-#: at most KEYS_PER_SHAPE keys are learnt per shape, and everything is forgotten beyond KEYS_KEPT keys.
+#: at most KEYS_PER_SHAPE keys are learnt per shape, and everything is forgotten beyond KEYS_KEPT keys and shapes
+#: (a key's pattern holds ~0.2 MB compiled, for ~200 tokens: the generated corpora have 20 keys; re's own cache
+#: also keeps the last 512 patterns compiled).
 #: A cache: what it holds changes the time a report takes, never its facts or issues
 _KNOWN: dict[tuple, list[tuple[re.Pattern, TextPlan | None]]] = {}
 KEYS_PER_SHAPE = 8
-KEYS_KEPT = 256
+KEYS_KEPT = 64
 
 
 def shape_of(text: str, region: Region) -> tuple:
