@@ -30,7 +30,7 @@ from pipeline.tables.flat_tables import unflatten_proactive
 from pipeline.tables.grid import Row, split_text_row
 from pipeline.tables.labels import Label, by_code, codes, match, measure_spans, squeeze, strip_note
 from pipeline.tables.layouts import join_cell_lines
-from pipeline.tables.skeleton import read_by_skeleton
+from pipeline.tables.skeleton import SkeletonReader, read_by_skeleton
 
 TABLE = "fact_proactive_disclosure"
 _NAME = "表二（主动公开政府信息情况）"
@@ -183,7 +183,7 @@ def proactive_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Colum
     """fact_proactive_disclosure rows and extract.proactive.* issues for the rows of table 二's section
     (read_proactive), through the plan of the section's skeleton when it has one (pipeline.tables.skeleton).
     Columns, not a frame: the ingest builds one frame per table for a whole batch."""
-    return read_by_skeleton(rows, report_id, TABLE, read_proactive, VALUE_READERS)
+    return read_by_skeleton(rows, report_id, *SKELETON_READER)
 
 
 def read_proactive(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
@@ -285,3 +285,7 @@ def _completeness(report_id: str, seen: dict, templates: set[str]) -> list[dict]
         f"{_NAME}: {len(missing)} item(s) of the template were not found or not loaded: {', '.join(missing)}.",
         expected=len(expected), actual=len(expected) - len(missing),
     )]
+
+
+#: how read_by_skeleton (and pipeline.tables.by_text) read this table
+SKELETON_READER = SkeletonReader(TABLE, read_proactive, VALUE_READERS)

@@ -31,7 +31,7 @@ from pipeline.tables.flat_tables import unflatten_requests
 from pipeline.tables.grid import Row, split_text_row
 from pipeline.tables.labels import APPLICANT_ORDER, codes, match
 from pipeline.tables.layouts import is_request_label, join_wrapped_labels
-from pipeline.tables.skeleton import read_by_skeleton
+from pipeline.tables.skeleton import SkeletonReader, read_by_skeleton
 
 TABLE = "fact_requests"
 #: a header's columns: applicant → its first column, and every column under some applicant
@@ -185,7 +185,7 @@ def requests_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Column
     """fact_requests rows and extract.requests.* issues for the rows of table 三's section (read_requests),
     through the plan of the section's skeleton when it has one (pipeline.tables.skeleton: the same few printed
     layouts recur in every report). Columns, not a frame: the ingest builds one frame per table for a whole batch."""
-    return read_by_skeleton(rows, report_id, TABLE, read_requests, (count_in,))
+    return read_by_skeleton(rows, report_id, *SKELETON_READER)
 
 
 def read_requests(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
@@ -429,3 +429,7 @@ def _missing_rows(seen: frozenset[str]) -> tuple[int, tuple[str, ...]]:
     if template is None:
         missing.append("other")
     return len(expected) + (template is None), tuple(missing)
+
+
+#: how read_by_skeleton (and pipeline.tables.by_text) read this table
+SKELETON_READER = SkeletonReader(TABLE, read_requests, (count_in,))

@@ -17,7 +17,7 @@ from pipeline.tables.cells import cell_kind, count_in, non_blank_span, read_coun
 from pipeline.tables.flat_tables import unflatten_review
 from pipeline.tables.grid import Row, row_text
 from pipeline.tables.labels import OUTCOME_ORDER, PROCEEDING_ORDER, match
-from pipeline.tables.skeleton import read_by_skeleton
+from pipeline.tables.skeleton import SkeletonReader, read_by_skeleton
 
 TABLE = "fact_review_results"
 _NAME = "表四（行政复议、行政诉讼情况）"
@@ -83,7 +83,7 @@ def review_columns(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns,
     through the plan of the section's skeleton when it has one (pipeline.tables.skeleton; a row with a label
     keeps its numbers there, as its text is matched whole). Columns, not a frame: the ingest builds one frame
     per table for a whole batch."""
-    return read_by_skeleton(rows, report_id, TABLE, read_review, (count_in,), labelled_rows_kept=True)
+    return read_by_skeleton(rows, report_id, *SKELETON_READER)
 
 
 def read_review(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, list[dict]]:
@@ -147,3 +147,7 @@ def read_review(rows: Sequence[Row], report_id: str) -> tuple[frames.Columns, li
     facts.extend(report_id=report_id, proceeding=proceedings, outcome=list(outcomes), value=values, raw_text=texts,
                  line=lines)
     return facts, issues
+
+
+#: how read_by_skeleton (and pipeline.tables.by_text) read this table
+SKELETON_READER = SkeletonReader(TABLE, read_review, (count_in,), labelled_rows_kept=True)

@@ -43,6 +43,16 @@ ValueReaders = tuple[Callable[[str], object], ...]
 #: a section's skeleton: its rows' layouts, their numbers of cells, and every cell with its number's digits marked
 Skeleton = tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]
 
+class SkeletonReader(NamedTuple):
+    """What a table's module passes to read_by_skeleton (after the rows and report id), named once so that
+    pipeline.tables.by_text reads the table alike."""
+
+    table: str
+    read: Reader
+    value_readers: ValueReaders
+    labelled_rows_kept: bool = False
+
+
 #: the columns a plan fills from the section; the others are the same for every section of the skeleton
 _READ_COLUMNS = ("report_id", "raw_text", "value", "line")
 
