@@ -174,3 +174,17 @@ def test_a_key_pattern_takes_the_tokens_masking_takes():
     for broken in (region.replace("97", "98"), region.replace("\t12\t", "\t12a\t"), region.replace("|5|", "|5|6|")):
         m = by_text.key_pattern(key).fullmatch(broken)
         assert m is None or not by_text._are_tokens(m.groups()) or by_text.masked(broken)[0] == key
+
+
+def test_learning_stops_at_its_budget_and_known_keys_are_still_read(generated, fresh_keys, monkeypatch):
+    monkeypatch.setattr(by_text, "KEYS_LEARNT", 2)
+    monkeypatch.setattr(by_text, "SHAPES_NOTED", 3)
+    for _round in range(3):
+        for _name, report_id, text in generated:
+            _same_as_rows(text, report_id)  # the same facts whatever the budget
+    assert len(by_text._KNOWN) == 3 and sum(map(len, by_text._KNOWN.values())) == 2
+    assert any(fresh_keys)  # the keys learnt are read through
+    read_before = len(fresh_keys)
+    for _name, report_id, text in generated:
+        _same_as_rows(text, report_id)
+    assert 0 < len(fresh_keys) - read_before < len(generated)  # only the regions of the two keys, the rest by rows

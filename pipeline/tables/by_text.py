@@ -180,13 +180,16 @@ def read_tables(plan: TextPlan, tokens: tuple[str, ...], first_line: int, report
 #: the keys met, by the region's shape (its first line and its numbers of lines, TABs and `|`: cheap to find,
 #: where a key costs a scan of the region): each key as its pattern (key_pattern) and its plan, None when it has
 #: none. A shape met once is only noted (a plan costs a second reading of the rows and a scan of the region);
-#: at most KEYS_PER_SHAPE keys are learnt per shape, and everything is forgotten beyond KEYS_KEPT keys and shapes
-#: (a key's pattern holds ~0.2 MB compiled, for ~200 tokens: the generated corpora have 20 keys; re's own cache
-#: also keeps the last 512 patterns compiled).
+#: at most KEYS_PER_SHAPE keys are learnt per shape.
+#: Learning is a budget per process, never renewed: a key's pattern takes ~22 ms to compile (~200 groups) and
+#: holds ~0.2 MB, so a corpus of ever new layouts must not pay that again and again. At most KEYS_LEARNT keys are
+#: learnt (the generated corpora have 20), and SHAPES_NOTED shapes noted; past that, known keys are still read
+#: and every other report is read row by row. (re's own cache of 512 patterns then holds at most these.)
 #: A cache: what it holds changes the time a report takes, never its facts or issues
 _KNOWN: dict[tuple, list[tuple[re.Pattern, TextPlan | None]]] = {}
 KEYS_PER_SHAPE = 8
-KEYS_KEPT = 64
+KEYS_LEARNT = 64
+SHAPES_NOTED = 4096
 
 
 def shape_of(text: str, region: Region) -> tuple:
@@ -208,13 +211,12 @@ def known_plan(text: str, region: Region, shape: tuple) -> tuple[TextPlan | None
 
 def learn(text: str, region: Region, shape: tuple, make: Callable[[str, int], TextPlan | None]) -> None:
     """Note a shape met for the first time; from its second sighting on, learn the key of a region whose key is
-    unknown, with its plan `make(key, number of tokens)`."""
+    unknown, with its plan `make(key, number of tokens)`, while the budget (KEYS_LEARNT, SHAPES_NOTED) lasts."""
     keys = _KNOWN.get(shape)
     if keys is None:
-        if sum(map(len, _KNOWN.values())) + len(_KNOWN) >= KEYS_KEPT:
-            _KNOWN.clear()
-        _KNOWN[shape] = []
-    elif len(keys) < KEYS_PER_SHAPE:
+        if len(_KNOWN) < SHAPES_NOTED:
+            _KNOWN[shape] = []
+    elif len(keys) < KEYS_PER_SHAPE and sum(map(len, _KNOWN.values())) < KEYS_LEARNT:
         key, tokens = masked(text[region.start : region.end])
         keys.append((key_pattern(key), make(key, len(tokens))))
 
