@@ -34,7 +34,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from itertools import chain, filterfalse
-from operator import call, itemgetter
 from typing import NamedTuple
 
 from pipeline import frames
@@ -42,7 +41,16 @@ from pipeline.tables.cells import NUMBER_MARK, number_skeleton
 from pipeline.tables.flat_text import FLAT
 from pipeline.tables.grid import Row, heading_of, row_cells, row_layout, row_text, text_rows
 from pipeline.tables.labels import CLOSING_HEADING
-from pipeline.tables.skeleton import Plan, Reader, SkeletonReader, ValueReaders, _plan, _row_skeleton
+from pipeline.tables.skeleton import (
+    Plan,
+    Reader,
+    SkeletonReader,
+    ValueReaders,
+    _picker,
+    _plan,
+    _row_skeleton,
+    plan_facts,
+)
 
 #: a number cell's number in a TAB, pipe or markdown row or a cell line: after a TAB or `|` (or at a line's start
 #: when a TAB or `|` ends the cell: a line of text keeps its numbers) and whitespace, the sign and digits of
@@ -157,23 +165,14 @@ def read_tables(plan: TextPlan, tokens: tuple[str, ...], first_line: int, report
     facts: dict[str, frames.Columns] = {}
     issues: list[dict] = []
     for t in plan.tables:
-        p = t.plan
         texts = list(t.pick(tokens + t.constants if t.constants else tokens))
         if t.suffixes is not None:
             texts = list(map(str.__add__, texts, t.suffixes))
-        values = list(map(p.reader, texts) if p.reader else map(call, p.readers, texts))
-        if values.count(None) != p.nulls:
+        columns = plan_facts(t.plan, t.table, report_id, texts, lambda t=t: list(map(first_line.__add__, t.lines)))
+        if columns is None:
             return None
-        columns = frames.Columns(t.table)
-        lists = columns.lists
-        for name, column in p.columns.items():
-            lists[name] = list(column)
-        lists["report_id"] = [report_id] * len(texts)
-        lists["raw_text"] = texts
-        lists["value"] = values
-        lists["line"] = list(map(first_line.__add__, t.lines))
         facts[t.table] = columns
-        issues.extend(dict(issue, report_id=report_id) for issue in p.issues)
+        issues.extend(dict(issue, report_id=report_id) for issue in t.plan.issues)
     return facts, issues
 
 
@@ -317,11 +316,3 @@ def _table_plan(table: str, read: Reader, value_readers: ValueReaders, labelled_
     return _TablePlan(table, plan, _picker(sources), tuple(constants),
                       tuple(suffixes) if any(suffixes) else None, lines)
 
-
-def _picker(indices: Sequence[int]) -> Callable[[Sequence], tuple]:
-    """The items at `indices` as a tuple, in one C call (itemgetter: one item alone is no tuple)."""
-    if len(indices) >= 2:
-        return itemgetter(*indices)
-    if indices:
-        return lambda items: (items[indices[0]],)
-    return lambda items: ()

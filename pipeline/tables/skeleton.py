@@ -97,9 +97,19 @@ def read_by_skeleton(rows: Sequence[Row], report_id: str, table: str, read: Read
     if plan is None:
         return read(rows, report_id)
     texts = list(map(str.strip, plan.pick_cells(flat + list(plan.constants) if plan.constants else flat)))
-    values = list(map(plan.reader, texts) if plan.reader else map(call, plan.readers, texts))
-    if values.count(None) != plan.nulls:  # a cell that is no value: an issue, which the reader words
+    facts = plan_facts(plan, table, report_id, texts, lambda: list(plan.pick_rows(list(map(row_line, rows)))))
+    if facts is None:  # a cell that is no value: an issue, which the reader words
         return read(rows, report_id)
+    return facts, [dict(issue, report_id=report_id) for issue in plan.issues]
+
+
+def plan_facts(plan: Plan, table: str, report_id: str, texts: list[str],
+               lines: Callable[[], list[int]]) -> frames.Columns | None:
+    """The facts of a section read through `plan` from its facts' cell texts (`lines()`: each fact's line), or
+    None when a cell is no value where the plan has one."""
+    values = list(map(plan.reader, texts) if plan.reader else map(call, plan.readers, texts))
+    if values.count(None) != plan.nulls:
+        return None
     facts = frames.Columns(table)
     lists = facts.lists
     for name, column in plan.columns.items():
@@ -107,8 +117,8 @@ def read_by_skeleton(rows: Sequence[Row], report_id: str, table: str, read: Read
     lists["report_id"] = [report_id] * len(texts)
     lists["raw_text"] = texts
     lists["value"] = values
-    lists["line"] = list(plan.pick_rows(list(map(row_line, rows))))
-    return facts, [dict(issue, report_id=report_id) for issue in plan.issues]
+    lists["line"] = lines()
+    return facts
 
 
 def _picker(indices: Sequence[int]) -> Callable[[Sequence], tuple]:
