@@ -37,9 +37,9 @@ def _marker(page: int | None, table_no: int | None, row_no: int | None) -> str:
 def mark_rows(rows: list[list[str]], page: int | None, table_no: int) -> str:
     """A table's rows as lines of TAB-separated cells, each marked with its origin as `mark_line` marks it and ended
     by a line break. Rows are numbered from 1; a row whose cells are all empty is left out (its number skipped).
-    One format string per row, the marker's head built once per table (a web page has ~50 rows)."""
-    head = _OPEN + ("" if page is None else str(page)) + f",{table_no},"
-    return "".join(f"{head}{row_no}{_CLOSE}{_TAB.join(row)}\n" for row_no, row in enumerate(rows, start=1) if any(row))
+    One join per table (a web page has ~50 rows), each row's marker remembered as mark_line's."""
+    return "".join(_marker(page, table_no, row_no) + _TAB.join(row) + "\n"
+                   for row_no, row in enumerate(rows, start=1) if any(row))
 
 
 def strip_markers(text: str) -> tuple[str, dict[int, Origin]]:

@@ -168,7 +168,7 @@ def read_tables(plan: TextPlan, tokens: tuple[str, ...], first_line: int, report
         texts = list(t.pick(tokens + t.constants if t.constants else tokens))
         if t.suffixes is not None:
             texts = list(map(str.__add__, texts, t.suffixes))
-        columns = plan_facts(t.plan, t.table, report_id, texts, lambda t=t: list(map(first_line.__add__, t.lines)))
+        columns = plan_facts(t.plan, t.table, report_id, texts, list(map(first_line.__add__, t.lines)))
         if columns is None:
             return None
         facts[t.table] = columns

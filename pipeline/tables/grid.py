@@ -200,11 +200,10 @@ def _cell_block_by_line(lines: list[str], start: int, rows: list[Row]) -> int:
 
 
 #: what every heading holds, whitespace allowed inside as squeeze() removes it: the tables' …情况, the closing
-#: 五、… / 存在的主要问题 / 其他需要报告. A row without it is no heading, which spares squeezing the text of every
-#: row of numbers (those are unique, so a cache would not help them). heading_of tests it as 况 or 存 in the
-#: text, or 需 in it and _OTHER_MATTERS found, or 、 in it and _NUMBERED_FIVE_TO_EIGHT found: each regex starts with
-#: a character or a set, which sre looks for in C (an alternation of the three is tried at every position)
-_HEADING_CHARS = re.compile(r"[况存]|其\s*他\s*需|[五六七八]\s*、")
+#: 五、… / 存在的主要问题 / 其他需要报告, i.e. 况 or 存, or one of these two patterns. A row without it is no heading,
+#: which spares squeezing the text of every row of numbers (those are unique, so a cache would not help them). Each
+#: pattern starts with a character or a set, which sre looks for in C (one alternation of all three was tried at
+#: every position), and is searched only when its 需 / 、 is in the text
 _OTHER_MATTERS = re.compile(r"其\s*他\s*需")
 _NUMBERED_FIVE_TO_EIGHT = re.compile(r"[五六七八]\s*、")
 
@@ -214,12 +213,12 @@ def heading_of(row: Row) -> str | None:
     cells = row.cells
     text = cells[0] if len(cells) == 1 else "".join(cells)
     if not ("况" in text or "存" in text or "需" in text or "、" in text):
-        return None  # none of the characters every match of _HEADING_CHARS holds
+        return None  # none of the characters every heading holds
     if len(text) > MAX_HEADING_CHARS and _longer_than_a_heading(text):
         return None  # prose: not searched, and not squeezed (a text no cache would find again)
     if not ("况" in text or "存" in text or ("需" in text and _OTHER_MATTERS.search(text))
             or ("、" in text and _NUMBERED_FIVE_TO_EIGHT.search(text))):
-        return None  # _HEADING_CHARS not found
+        return None  # holds none of what a heading holds
     return _heading_of_cells(cells)
 
 

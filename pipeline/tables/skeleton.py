@@ -43,6 +43,7 @@ ValueReaders = tuple[Callable[[str], object], ...]
 #: a section's skeleton: its rows' layouts, their numbers of cells, and every cell with its number's digits marked
 Skeleton = tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]
 
+
 class SkeletonReader(NamedTuple):
     """What a table's module passes to read_by_skeleton (after the rows and report id), named once so that
     pipeline.tables.by_text reads the table alike."""
@@ -97,16 +98,15 @@ def read_by_skeleton(rows: Sequence[Row], report_id: str, table: str, read: Read
     if plan is None:
         return read(rows, report_id)
     texts = list(map(str.strip, plan.pick_cells(flat + list(plan.constants) if plan.constants else flat)))
-    facts = plan_facts(plan, table, report_id, texts, lambda: list(plan.pick_rows(list(map(row_line, rows)))))
+    facts = plan_facts(plan, table, report_id, texts, list(plan.pick_rows(list(map(row_line, rows)))))
     if facts is None:  # a cell that is no value: an issue, which the reader words
         return read(rows, report_id)
     return facts, [dict(issue, report_id=report_id) for issue in plan.issues]
 
 
-def plan_facts(plan: Plan, table: str, report_id: str, texts: list[str],
-               lines: Callable[[], list[int]]) -> frames.Columns | None:
-    """The facts of a section read through `plan` from its facts' cell texts (`lines()`: each fact's line), or
-    None when a cell is no value where the plan has one."""
+def plan_facts(plan: Plan, table: str, report_id: str, texts: list[str], lines: list[int]) -> frames.Columns | None:
+    """The facts of a section read through `plan` from its facts' cell texts and lines, or None when a cell is no
+    value where the plan has one."""
     values = list(map(plan.reader, texts) if plan.reader else map(call, plan.readers, texts))
     if values.count(None) != plan.nulls:
         return None
@@ -117,7 +117,7 @@ def plan_facts(plan: Plan, table: str, report_id: str, texts: list[str],
     lists["report_id"] = [report_id] * len(texts)
     lists["raw_text"] = texts
     lists["value"] = values
-    lists["line"] = lines()
+    lists["line"] = lines
     return facts
 
 

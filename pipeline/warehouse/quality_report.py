@@ -244,10 +244,12 @@ def quality_page_data(con: duckdb.DuckDBPyConnection) -> QualityPageData:
 
 
 def render_quality_report(con: duckdb.DuckDBPyConnection, warehouse_name: str) -> str:
+    """quality.html of the warehouse `con` reads."""
     return render_quality_page(quality_page_data(con), warehouse_name)
 
 
 def render_quality_page(data: QualityPageData, warehouse_name: str) -> str:
+    """quality.html from its rows (no connection: Python only)."""
     reports, issues, cells, labels, standing, by_rule = (data.reports, data.issues, data.cells, data.labels,
                                                           data.standing, data.by_rule)
     by_report: dict[str, list[dict]] = {}
